@@ -1,0 +1,116 @@
+/**
+ * `ccost.yaml`, validated with zod. Every violation names its key path and what is allowed.
+ * Money and weights are strings or plain numbers in YAML; numbers are converted to their
+ * decimal text before any use, never used in arithmetic.
+ */
+import { z } from 'zod';
+import { isDecimalText } from '../money/amount.ts';
+
+const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A calendar day `YYYY-MM-DD` (UTC). */
+export const isoDay = z.string().regex(ISO_DAY, 'must be a date written YYYY-MM-DD');
+
+/** A decimal written as a YAML number or string; kept as its exact text. */
+export const decimalText = z
+  .union([z.string(), z.number()])
+  .transform((v) => String(v).trim())
+  .refine(isDecimalText, 'must be a decimal number such as 0.7 or "1250.00"');
+
+const nonNegativeDecimal = decimalText.refine((v) => !v.startsWith('-'), 'must not be negative');
+
+const effective = {
+  /** First day the entry applies (inclusive). */
+  from: isoDay.optional(),
+  /** First day the entry no longer applies (exclusive). */
+  until: isoDay.optional(),
+  /** Restrict to one organization id. */
+  org: z.string().min(1).optional(),
+};
+
+/** One ownership entry: exactly one of id, pattern or environment. */
+export const ownerEntrySchema = z
+  .strictObject({
+    id: z.string().min(1).optional(),
+    pattern: z.string().min(1).optional(),
+    environment: z.string().min(1).optional(),
+    ...effective,
+  })
+  .refine((e) => [e.id, e.pattern, e.environment].filter((v) => v !== undefined).length === 1, {
+    message: 'each owner entry needs exactly one of id, pattern or environment',
+  });
+
+export const teamSchema = z.strictObject({
+  owners: z.array(z.union([z.string().min(1), ownerEntrySchema])).default([]),
+  budget: z.strictObject({ monthly: nonNegativeDecimal }).optional(),
+  slack_channel: z.string().optional(),
+  display_name: z.string().optional(),
+});
+
+/** Allocation methods a rule can name. */
+export const allocationMethods = [
+  'usage',
+  'weighted',
+  'even',
+  'resource',
+  'kafka_cluster',
+  'environment',
+  'resource_owner',
+  'proportional',
+  'unallocated',
+] as const;
+export type AllocationMethod = (typeof allocationMethods)[number];
+
+export const usageMetrics = ['write', 'read', 'total'] as const;
+export type UsageMetric = (typeof usageMetrics)[number];
+
+export const ruleSchema = z
+  .strictObject({
+    product: z.string().min(1).optional(),
+    line_type: z.string().min(1).optional(),
+    method: z.enum(allocationMethods),
+    /** For usage and weighted: which bytes weigh (write = request bytes, read = response bytes). */
+    metric: z.enum(usageMetrics).optional(),
+    /** For weighted: the usage part and the even part (any non-negative ratio, e.g. 0.7 and 0.3). */
+    usage_weight: nonNegativeDecimal.optional(),
+    even_weight: nonNegativeDecimal.optional(),
+    ...effective,
+  })
+  .refine((r) => r.product !== undefined || r.line_type !== undefined, {
+    message: 'a rule needs product or line_type to say what it applies to',
+  });
+
+export const organizationSchema = z.strictObject({
+  id: z.string().min(1),
+  name: z.string().optional(),
+  /** Environment variable names holding the Cloud API key and secret (never the secret itself). */
+  api_key_env: z.string().optional(),
+  api_secret_env: z.string().optional(),
+  api_url: z.url().optional(),
+  telemetry_url: z.url().optional(),
+});
+
+export const configSchema = z.strictObject({
+  currency: z.string().length(3).default('USD'),
+  organizations: z.array(organizationSchema).default([]),
+  teams: z
+    .record(z.string().regex(/^[a-z0-9][a-z0-9_.-]*$/i, 'team names are letters, digits, . _ -'), teamSchema)
+    .default({}),
+  allocation: z
+    .strictObject({
+      cku: z
+        .strictObject({
+          usage_weight: nonNegativeDecimal.default('0.5'),
+          even_weight: nonNegativeDecimal.default('0.5'),
+        })
+        .default({ usage_weight: '0.5', even_weight: '0.5' }),
+      flink: z.enum(['environment', 'compute_pool']).default('environment'),
+      rules: z.array(ruleSchema).default([]),
+    })
+    .default({ cku: { usage_weight: '0.5', even_weight: '0.5' }, flink: 'environment', rules: [] }),
+});
+
+export type Config = z.infer<typeof configSchema>;
+export type TeamConfig = z.infer<typeof teamSchema>;
+export type OwnerEntry = z.infer<typeof ownerEntrySchema>;
+export type RuleConfig = z.infer<typeof ruleSchema>;

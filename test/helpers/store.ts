@@ -1,0 +1,29 @@
+import { randomBytes } from 'node:crypto';
+import postgres from 'postgres';
+import { openStore, type Store } from '../../src/core/storage/database.ts';
+
+/** Which database the suite runs on: PostgreSQL when TEST_DATABASE_URL/DATABASE_URL is set, else PGlite. */
+export function testDatabaseUrl(): string | undefined {
+  if (process.env.CCOST_TEST_DRIVER === 'pglite') return undefined;
+  return process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
+}
+
+/**
+ * A fresh, migrated, isolated store: its own schema on PostgreSQL, an in-memory PGlite otherwise.
+ * `close()` drops the schema.
+ */
+export async function createTestStore(): Promise<Store> {
+  const url = testDatabaseUrl();
+  if (!url) return openStore({ dataDir: 'memory://' });
+  const schemaName = `t_${randomBytes(6).toString('hex')}`;
+  const store = await openStore({ databaseUrl: url, schemaName });
+  return {
+    ...store,
+    async close() {
+      await store.close();
+      const admin = postgres(url, { max: 1, onnotice: () => {} });
+      await admin.unsafe(`drop schema if exists "${schemaName}" cascade`);
+      await admin.end();
+    },
+  };
+}
