@@ -1,0 +1,412 @@
+/**
+ * The allocation engine: a pure function from billing lines, usage, inventory and rules to
+ * allocation rows. Every line is split at the finest grain (line × owner) with the
+ * largest-remainder method in integer micro-dollars, so each line's parts sum to its billed
+ * amount exactly; reports only ever add these rows up.
+ */
+import type { Decimal } from 'decimal.js';
+import { CcostError, ErrorCode } from '../errors/index.ts';
+import type { InventoryView } from '../inventory/view.ts';
+import { microsToString, parseDecimal, ratioToString, splitAtScale } from '../money/amount.ts';
+import { splitLargestRemainder, ZeroWeightError } from '../money/split.ts';
+import { type TeamResolver, UNALLOCATED_TEAM, UNOWNED_TEAM } from '../teams/resolver.ts';
+import type { Rule, RuleBook } from './rules.ts';
+
+/** Owner id of the explicit unallocated row. */
+export const UNALLOCATED_OWNER = 'unallocated';
+
+/** One billing line as the engine needs it. */
+export interface EngineLine {
+  id: number;
+  orgId: string;
+  day: string;
+  environmentId: string | null;
+  resourceId: string | null;
+  product: string;
+  lineType: string;
+  /** Billed amount after discounts, exact decimal text. */
+  amount: string;
+  /** List amount before discounts, exact decimal text. */
+  originalAmount: string;
+}
+
+/** Bytes per principal on one resource and day; `principals` sorted, arrays aligned with it. */
+export interface PrincipalUsage {
+  principals: string[];
+  write: bigint[];
+  read: bigint[];
+}
+
+/** Usage look-ups: whether metrics were fetched, and what they said. */
+export interface UsageIndex {
+  /** `ok`, `failed`, or undefined when never collected. */
+  status(resourceId: string, day: string): 'ok' | 'failed' | undefined;
+  principalsOn(resourceId: string, day: string): PrincipalUsage | undefined;
+}
+
+export interface EngineContext {
+  rules: RuleBook;
+  teams: TeamResolver;
+  inventory: InventoryView;
+  usage: UsageIndex;
+}
+
+export type Confidence = 'high' | 'medium' | 'low';
+
+/** One allocation row; amounts are exact decimal strings. */
+export interface AllocationRow {
+  lineId: number;
+  bucket: string;
+  orgId: string;
+  environmentId: string | null;
+  resourceId: string | null;
+  product: string;
+  lineType: string;
+  ownerId: string;
+  ownerKind: string;
+  team: string;
+  amount: string;
+  grossAmount: string;
+  originalAmount: string;
+  usageShare: string;
+  method: string;
+  confidence: Confidence;
+  fallbackReason: string | null;
+}
+
+interface Target {
+  owners: string[];
+  weights: bigint[];
+  method: string;
+  confidence: Confidence;
+  reason: string | null;
+}
+
+/** Owner kind from the id's prefix. */
+export function ownerKindOf(ownerId: string): string {
+  if (ownerId === UNALLOCATED_OWNER) return 'unallocated';
+  if (ownerId.startsWith('sa-')) return 'service_account';
+  if (ownerId.startsWith('u-')) return 'user';
+  if (ownerId.startsWith('pool-')) return 'identity_pool';
+  if (ownerId.startsWith('env-')) return 'environment';
+  return 'resource';
+}
+
+/**
+ * Allocates `lines` (any order). Lines are processed per day; proportional lines (Support) go
+ * last in their day, weighted by what each owner was allocated from the day's other lines.
+ */
+export function allocate(lines: readonly EngineLine[], ctx: EngineContext): AllocationRow[] {
+  const rows: AllocationRow[] = [];
+  const byDay = new Map<string, { line: EngineLine; rule: Rule }[]>();
+  for (const line of lines) {
+    const rule = ctx.rules.ruleFor(line.orgId, line.product, line.lineType, line.day);
+    const list = byDay.get(`${line.orgId}|${line.day}`);
+    if (list) list.push({ line, rule });
+    else byDay.set(`${line.orgId}|${line.day}`, [{ line, rule }]);
+  }
+  const teamCache = new Map<string, string>();
+  for (const key of [...byDay.keys()].sort()) {
+    const items = byDay.get(key)!;
+    items.sort((a, b) => rank(a.rule) - rank(b.rule) || a.line.id - b.line.id);
+    const ownerTotals = new Map<string, bigint>();
+    for (const { line, rule } of items) allocateLine(line, rule, ctx, ownerTotals, teamCache, rows);
+  }
+  return rows;
+}
+
+const rank = (rule: Rule) => (rule.method === 'proportional' ? 1 : 0);
+
+function allocateLine(
+  line: EngineLine,
+  rule: Rule,
+  ctx: EngineContext,
+  ownerTotals: Map<string, bigint>,
+  teamCache: Map<string, string>,
+  rows: AllocationRow[],
+): void {
+  const amount = splitAtScale(parseDecimal(line.amount));
+  const gross = splitAtScale(parseDecimal(line.originalAmount));
+  const target = resolveTarget(line, rule, ctx, ownerTotals);
+  let parts: bigint[];
+  let grossParts: bigint[];
+  try {
+    parts = splitLargestRemainder(amount.micros, recipients(target));
+    grossParts =
+      gross.micros === amount.micros ? parts : splitLargestRemainder(gross.micros, recipients(target));
+  } catch (err) {
+    if (!(err instanceof ZeroWeightError)) throw err;
+    const fallback = unallocated(`all weights zero for method ${target.method}`, 'low');
+    return allocateWith(
+      line,
+      fallback,
+      [amount.micros],
+      [gross.micros],
+      ctx,
+      ownerTotals,
+      teamCache,
+      rows,
+      amount.rest,
+      gross.rest,
+    );
+  }
+  assertConserved(line, parts, amount.micros);
+  assertConserved(line, grossParts, gross.micros);
+  allocateWith(line, target, parts, grossParts, ctx, ownerTotals, teamCache, rows, amount.rest, gross.rest);
+}
+
+/** Guards the invariant the product rests on: a line's parts sum to it exactly. */
+function assertConserved(line: EngineLine, parts: readonly bigint[], micros: bigint): void {
+  let sum = 0n;
+  for (const p of parts) sum += p;
+  if (sum !== micros) {
+    throw new CcostError(
+      ErrorCode.AllocationFailed,
+      `billing line ${line.id} split into parts that do not sum to it`,
+    );
+  }
+}
+
+function recipients(target: Target) {
+  return target.owners.map((key, i) => ({ key, weight: target.weights[i]! }));
+}
+
+function allocateWith(
+  line: EngineLine,
+  target: Target,
+  parts: bigint[],
+  grossParts: bigint[],
+  ctx: EngineContext,
+  ownerTotals: Map<string, bigint>,
+  teamCache: Map<string, string>,
+  rows: AllocationRow[],
+  rest: Decimal,
+  grossRest: Decimal,
+): void {
+  let totalWeight = 0n;
+  for (const w of target.weights) totalWeight += w;
+  for (let i = 0; i < target.owners.length; i++) {
+    const ownerId = target.owners[i]!;
+    const part = parts[i]!;
+    if (part === 0n && grossParts[i]! === 0n && target.owners.length > 1) continue;
+    const isUnallocated = ownerId === UNALLOCATED_OWNER;
+    if (!isUnallocated && part > 0n && target.method !== 'proportional')
+      ownerTotals.set(ownerId, (ownerTotals.get(ownerId) ?? 0n) + part);
+    rows.push({
+      ...lineFields(line),
+      ownerId,
+      ownerKind: ownerKindOf(ownerId),
+      team: isUnallocated ? UNALLOCATED_TEAM : teamOf(ownerId, line, ctx, teamCache),
+      amount: microsToString(part),
+      grossAmount: microsToString(grossParts[i]!),
+      usageShare: isUnallocated ? '0' : ratioToString(target.weights[i]!, totalWeight),
+      method: target.method,
+      confidence: target.confidence,
+      fallbackReason: target.reason,
+    });
+  }
+  if (!rest.isZero() || !grossRest.isZero()) {
+    rows.push({
+      ...lineFields(line),
+      ownerId: UNALLOCATED_OWNER,
+      ownerKind: 'unallocated',
+      team: UNALLOCATED_TEAM,
+      amount: rest.toFixed(),
+      grossAmount: grossRest.toFixed(),
+      usageShare: '0',
+      method: 'rounding',
+      confidence: 'high',
+      fallbackReason: 'digits beyond the 1e-6 internal scale',
+    });
+  }
+}
+
+function lineFields(line: EngineLine) {
+  return {
+    lineId: line.id,
+    bucket: line.day,
+    orgId: line.orgId,
+    environmentId: line.environmentId,
+    resourceId: line.resourceId,
+    product: line.product,
+    lineType: line.lineType,
+    originalAmount: line.amount,
+  };
+}
+
+function teamOf(ownerId: string, line: EngineLine, ctx: EngineContext, cache: Map<string, string>): string {
+  const key = `${line.orgId}|${ownerId}|${line.environmentId ?? ''}|${line.day}`;
+  let team = cache.get(key);
+  if (team === undefined) {
+    const environmentId =
+      line.environmentId ??
+      (ownerId.startsWith('env-')
+        ? ownerId
+        : (ctx.inventory.resourceOn(ownerId, line.day)?.environmentId ?? null));
+    const facts = { orgId: line.orgId, ownerId, environmentId, day: line.day };
+    team = ctx.teams.resolve({ ...facts, ownerName: ctx.inventory.nameOn(ownerId, line.day) });
+    if (team === UNOWNED_TEAM) {
+      // A resource nobody mapped belongs to the team of the principal that owns it, if known.
+      const owner = ctx.inventory.resourceOn(ownerId, line.day)?.ownerId;
+      if (owner)
+        team = ctx.teams.resolve({
+          ...facts,
+          ownerId: owner,
+          ownerName: ctx.inventory.nameOn(owner, line.day),
+        });
+    }
+    cache.set(key, team);
+  }
+  return team;
+}
+
+function single(
+  ownerId: string,
+  method: string,
+  confidence: Confidence,
+  reason: string | null = null,
+): Target {
+  return { owners: [ownerId], weights: [1n], method, confidence, reason };
+}
+
+function unallocated(reason: string | null, confidence: Confidence = 'high'): Target {
+  return single(UNALLOCATED_OWNER, 'unallocated', confidence, reason);
+}
+
+/** The line's own resource as owner, or unallocated when it has none. */
+function toResource(line: EngineLine, reason: string | null, confidence: Confidence = 'low'): Target {
+  if (line.resourceId) return single(line.resourceId, 'resource', confidence, reason);
+  return unallocated(reason ? `${reason}; line has no resource` : 'line has no resource', 'low');
+}
+
+function resolveTarget(
+  line: EngineLine,
+  rule: Rule,
+  ctx: EngineContext,
+  ownerTotals: Map<string, bigint>,
+): Target {
+  switch (rule.method) {
+    case 'usage':
+      return byUsage(line, rule, ctx);
+    case 'weighted':
+      return byWeightedUsage(line, rule, ctx);
+    case 'even':
+      return evenlyAcrossActive(line, ctx, null, 'medium');
+    case 'resource':
+      return toResource(line, null, 'high');
+    case 'kafka_cluster':
+      return toKafkaCluster(line, ctx);
+    case 'environment': {
+      const env =
+        line.environmentId ??
+        (line.resourceId ? ctx.inventory.resourceOn(line.resourceId, line.day)?.environmentId : null);
+      return env ? single(env, 'environment', 'high') : toResource(line, 'line has no environment');
+    }
+    case 'resource_owner': {
+      const owner = line.resourceId ? ctx.inventory.resourceOn(line.resourceId, line.day)?.ownerId : null;
+      return owner
+        ? single(owner, 'resource_owner', 'high')
+        : toResource(line, 'owner of the resource unknown');
+    }
+    case 'proportional':
+      return proportionally(ownerTotals);
+    case 'unallocated':
+      return unallocated(rule.reason ?? `rule ${rule.source} leaves it unallocated`);
+  }
+}
+
+/** Active principals on the line's resource that day, or the reason there are none to use. */
+function activeUsage(line: EngineLine, ctx: EngineContext): { usage: PrincipalUsage } | { fallback: Target } {
+  if (!line.resourceId) return { fallback: unallocated('line has no resource to measure usage on', 'low') };
+  const status = ctx.usage.status(line.resourceId, line.day);
+  if (status !== 'ok') {
+    const reason = status === 'failed' ? 'metrics fetch failed' : 'metrics not collected';
+    return { fallback: toResource(line, reason) };
+  }
+  const usage = ctx.usage.principalsOn(line.resourceId, line.day);
+  if (!usage || usage.principals.length === 0) return { fallback: toResource(line, 'no active principals') };
+  return { usage };
+}
+
+function metricValues(usage: PrincipalUsage, metric: Rule['metric']): bigint[] {
+  if (metric === 'write') return usage.write;
+  if (metric === 'read') return usage.read;
+  return usage.write.map((w, i) => w + usage.read[i]!);
+}
+
+function byUsage(line: EngineLine, rule: Rule, ctx: EngineContext): Target {
+  const active = activeUsage(line, ctx);
+  if ('fallback' in active) return active.fallback;
+  const values = metricValues(active.usage, rule.metric);
+  const owners: string[] = [];
+  const weights: bigint[] = [];
+  values.forEach((v, i) => {
+    if (v > 0n) {
+      owners.push(active.usage.principals[i]!);
+      weights.push(v);
+    }
+  });
+  if (owners.length > 0) return { owners, weights, method: 'usage', confidence: 'high', reason: null };
+  return evenlyAcrossActive(line, ctx, `no ${rule.metric} bytes in the bucket`, 'low');
+}
+
+function byWeightedUsage(line: EngineLine, rule: Rule, ctx: EngineContext): Target {
+  const active = activeUsage(line, ctx);
+  if ('fallback' in active) return active.fallback;
+  const totals = metricValues(active.usage, rule.metric);
+  const usageWeight = scaledWeight(rule.usageWeight ?? '0.5');
+  const evenWeight = scaledWeight(rule.evenWeight ?? '0.5');
+  const n = BigInt(totals.length);
+  let sum = 0n;
+  for (const t of totals) sum += t;
+  if (sum === 0n) return evenlyAcrossActive(line, ctx, `no ${rule.metric} bytes in the bucket`, 'low');
+  // share_i = u/(u+e)·t_i/Σt + e/(u+e)·1/n, scaled by (u+e)·Σt·n to stay in integers.
+  const weights = totals.map((t) => usageWeight * t * n + evenWeight * sum);
+  return { owners: active.usage.principals, weights, method: 'weighted', confidence: 'high', reason: null };
+}
+
+function scaledWeight(text: string): bigint {
+  const d = parseDecimal(text);
+  return BigInt(d.times(1_000_000).toFixed(0));
+}
+
+function evenlyAcrossActive(
+  line: EngineLine,
+  ctx: EngineContext,
+  reason: string | null,
+  confidence: Confidence,
+): Target {
+  const active = activeUsage(line, ctx);
+  if ('fallback' in active) return active.fallback;
+  const owners = active.usage.principals;
+  return { owners, weights: owners.map(() => 1n), method: 'even', confidence, reason };
+}
+
+function toKafkaCluster(line: EngineLine, ctx: EngineContext): Target {
+  const res = line.resourceId;
+  if (res?.startsWith('lkc-')) return single(res, 'kafka_cluster', 'high');
+  const inv = res ? ctx.inventory.resourceOn(res, line.day) : undefined;
+  if (inv?.kind === 'kafka_cluster') return single(inv.id, 'kafka_cluster', 'high');
+  if (inv?.parentId) return single(inv.parentId, 'kafka_cluster', 'high');
+  const env = line.environmentId ?? inv?.environmentId;
+  const clusters = env ? ctx.inventory.kafkaClustersOn(env, line.day) : [];
+  if (clusters.length > 0) {
+    const confidence = clusters.length === 1 ? 'high' : 'medium';
+    const reason =
+      clusters.length === 1 ? null : `split evenly across the ${clusters.length} Kafka clusters of ${env}`;
+    return { owners: clusters, weights: clusters.map(() => 1n), method: 'kafka_cluster', confidence, reason };
+  }
+  return toResource(line, 'Kafka cluster of the resource unknown');
+}
+
+function proportionally(ownerTotals: Map<string, bigint>): Target {
+  const owners = [...ownerTotals.keys()].filter((o) => ownerTotals.get(o)! > 0n).sort();
+  if (owners.length === 0) return unallocated('nothing else allocated in the bucket to weigh by', 'low');
+  return {
+    owners,
+    weights: owners.map((o) => ownerTotals.get(o)!),
+    method: 'proportional',
+    confidence: 'medium',
+    reason: null,
+  };
+}

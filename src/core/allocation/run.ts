@@ -1,0 +1,250 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { Decimal } from 'decimal.js';
+import { and, asc, eq, gte, lt } from 'drizzle-orm';
+import type { Config } from '../config/schema.ts';
+import { loadInventory } from '../inventory/view.ts';
+import { parseDecimal } from '../money/amount.ts';
+import { bulkInsert } from '../storage/bulk.ts';
+import type { Store } from '../storage/database.ts';
+import { allocationRuns, billingLines } from '../storage/schema.ts';
+import { TeamResolver } from '../teams/resolver.ts';
+import { type AllocationRow, allocate, type EngineLine } from './engine.ts';
+import { parseMonth } from './period.ts';
+import { RuleBook, ruleSetHash } from './rules.ts';
+import { loadUsageIndex } from './usage-index.ts';
+
+/** What one allocation run did. */
+export interface RunSummary {
+  runId: string;
+  orgId: string;
+  period: string;
+  /** `created`, or `unchanged` when inputs and rules equal the current run's. */
+  outcome: 'created' | 'unchanged';
+  lines: number;
+  rows: number;
+  /** Exact sum of the month's billed amounts (= sum of the run's allocations). */
+  total: string;
+  ruleSetHash: string;
+  inputFingerprint: string;
+}
+
+const ALLOCATION_COLUMNS = [
+  { name: 'run_id', type: 'text' },
+  { name: 'bucket', type: 'date' },
+  { name: 'org_id', type: 'text' },
+  { name: 'environment_id', type: 'text' },
+  { name: 'resource_id', type: 'text' },
+  { name: 'product', type: 'text' },
+  { name: 'line_type', type: 'text' },
+  { name: 'line_id', type: 'integer' },
+  { name: 'owner_id', type: 'text' },
+  { name: 'owner_kind', type: 'text' },
+  { name: 'team', type: 'text' },
+  { name: 'amount', type: 'numeric' },
+  { name: 'gross_amount', type: 'numeric' },
+  { name: 'original_amount', type: 'numeric' },
+  { name: 'usage_share', type: 'numeric' },
+  { name: 'method', type: 'text' },
+  { name: 'confidence', type: 'text' },
+  { name: 'fallback_reason', type: 'text' },
+] as const;
+
+/**
+ * Allocates one org's month and stores it as a new current run, in one transaction. When the
+ * inputs (lines, usage, fetch statuses, inventory) and rules are the same as the current run's,
+ * nothing is written and the current run is returned.
+ */
+export async function allocateMonth(
+  store: Store,
+  options: { orgId: string; month: string; config: Config },
+): Promise<RunSummary> {
+  const { orgId, config } = options;
+  const period = parseMonth(options.month);
+  const lineRows = await store.db
+    .select()
+    .from(billingLines)
+    .where(
+      and(
+        eq(billingLines.orgId, orgId),
+        gte(billingLines.startDate, period.from),
+        lt(billingLines.startDate, period.to),
+      ),
+    )
+    .orderBy(asc(billingLines.id));
+  const [usage, inventory] = await Promise.all([
+    loadUsageIndex(store, orgId, period.from, period.to),
+    loadInventory(store, orgId, period.from, period.to),
+  ]);
+  const rulesHash = ruleSetHash(config);
+  const fingerprint = fingerprintOf([
+    lineRows.map((l) => `${l.id}:${l.version}:${l.contentHash}`),
+    usage.records.map((u) => `${u.resourceId}|${u.day}|${u.principalId}|${u.metric}|${u.value}`),
+    usage.fetches.map((f) => `${f.resourceId}|${f.day}|${f.status}`),
+    [inventory.fingerprint()],
+  ]);
+  const current = await currentRun(store, orgId, period.month);
+  if (current && current.inputFingerprint === fingerprint && current.ruleSetHash === rulesHash) {
+    return summaryOf(current, 'unchanged');
+  }
+  const lines: EngineLine[] = lineRows.map((l) => ({
+    id: l.id,
+    orgId,
+    day: l.startDate,
+    environmentId: l.environmentId,
+    resourceId: l.resourceId,
+    product: l.product,
+    lineType: l.lineType,
+    amount: l.amount,
+    originalAmount: l.originalAmount,
+  }));
+  const rows = allocate(lines, {
+    rules: new RuleBook(config.allocation),
+    teams: new TeamResolver(config),
+    inventory,
+    usage: usage.index,
+  });
+  const total = sumAmounts(lines.map((l) => l.amount));
+  const runId = `run-${period.month}-${randomUUID().slice(0, 8)}`;
+  await storeRun(store, {
+    runId,
+    orgId,
+    period: period.month,
+    rulesHash,
+    fingerprint,
+    lines: lines.length,
+    total,
+    rows,
+  });
+  return {
+    runId,
+    orgId,
+    period: period.month,
+    outcome: 'created',
+    lines: lines.length,
+    rows: rows.length,
+    total,
+    ruleSetHash: rulesHash,
+    inputFingerprint: fingerprint,
+  };
+}
+
+async function storeRun(
+  store: Store,
+  run: {
+    runId: string;
+    orgId: string;
+    period: string;
+    rulesHash: string;
+    fingerprint: string;
+    lines: number;
+    total: string;
+    rows: AllocationRow[];
+  },
+): Promise<void> {
+  await store.db.transaction(async (tx) => {
+    await tx.insert(allocationRuns).values({
+      id: run.runId,
+      orgId: run.orgId,
+      period: run.period,
+      ruleSetHash: run.rulesHash,
+      inputFingerprint: run.fingerprint,
+      status: 'running',
+      lineCount: run.lines,
+      rowCount: run.rows.length,
+      total: run.total,
+      codeVersion: CODE_VERSION,
+    });
+    await bulkInsert(
+      store,
+      tx,
+      'allocations',
+      ALLOCATION_COLUMNS,
+      run.rows.map((r) => rowValues(run.runId, r)),
+    );
+    await tx
+      .update(allocationRuns)
+      .set({ isCurrent: false, status: 'superseded' })
+      .where(
+        and(
+          eq(allocationRuns.orgId, run.orgId),
+          eq(allocationRuns.period, run.period),
+          eq(allocationRuns.isCurrent, true),
+        ),
+      );
+    await tx
+      .update(allocationRuns)
+      .set({ isCurrent: true, status: 'complete' })
+      .where(eq(allocationRuns.id, run.runId));
+  });
+}
+
+/** ccost's version, recorded with every run. */
+export const CODE_VERSION = '0.1.0';
+
+function rowValues(runId: string, r: AllocationRow) {
+  return [
+    runId,
+    r.bucket,
+    r.orgId,
+    r.environmentId,
+    r.resourceId,
+    r.product,
+    r.lineType,
+    r.lineId,
+    r.ownerId,
+    r.ownerKind,
+    r.team,
+    r.amount,
+    r.grossAmount,
+    r.originalAmount,
+    r.usageShare,
+    r.method,
+    r.confidence,
+    r.fallbackReason,
+  ];
+}
+
+/** The current run of an org's month, if any. */
+export async function currentRun(store: Store, orgId: string, period: string) {
+  const rows = await store.db
+    .select()
+    .from(allocationRuns)
+    .where(
+      and(
+        eq(allocationRuns.orgId, orgId),
+        eq(allocationRuns.period, period),
+        eq(allocationRuns.isCurrent, true),
+      ),
+    );
+  return rows[0];
+}
+
+function summaryOf(run: typeof allocationRuns.$inferSelect, outcome: RunSummary['outcome']): RunSummary {
+  return {
+    runId: run.id,
+    orgId: run.orgId,
+    period: run.period,
+    outcome,
+    lines: run.lineCount,
+    rows: run.rowCount,
+    total: new Decimal(run.total).toFixed(),
+    ruleSetHash: run.ruleSetHash,
+    inputFingerprint: run.inputFingerprint,
+  };
+}
+
+function fingerprintOf(parts: string[][]): string {
+  const hash = createHash('sha256');
+  for (const part of parts) {
+    for (const item of part) hash.update(item).update('\n');
+    hash.update('\u0000');
+  }
+  return hash.digest('hex').slice(0, 32);
+}
+
+/** Exact sum of decimal strings. */
+export function sumAmounts(values: Iterable<string>): string {
+  let total = new Decimal(0);
+  for (const v of values) total = total.plus(parseDecimal(v));
+  return total.toFixed();
+}
