@@ -97,37 +97,49 @@ export function ownerKindOf(ownerId: string): string {
  * last in their day, weighted by what each owner was allocated from the day's other lines.
  */
 export function allocate(lines: readonly EngineLine[], ctx: EngineContext): AllocationRow[] {
-  const rows: AllocationRow[] = [];
   const byDay = new Map<string, { line: EngineLine; rule: Rule }[]>();
   for (const line of lines) {
     const rule = ctx.rules.ruleFor(line.orgId, line.product, line.lineType, line.day);
-    const list = byDay.get(`${line.orgId}|${line.day}`);
+    const key = `${line.orgId}|${line.day}`;
+    const list = byDay.get(key);
     if (list) list.push({ line, rule });
-    else byDay.set(`${line.orgId}|${line.day}`, [{ line, rule }]);
+    else byDay.set(key, [{ line, rule }]);
   }
-  const teamCache = new Map<string, string>();
+  const state: State = { ctx, rows: [], teamCache: new Map(), ownerTotals: new Map() };
   for (const key of [...byDay.keys()].sort()) {
     const items = byDay.get(key)!;
     items.sort((a, b) => rank(a.rule) - rank(b.rule) || a.line.id - b.line.id);
-    const ownerTotals = new Map<string, bigint>();
-    for (const { line, rule } of items) allocateLine(line, rule, ctx, ownerTotals, teamCache, rows);
+    state.ownerTotals = new Map();
+    for (const { line, rule } of items) allocateLine(line, rule, state);
   }
-  return rows;
+  return state.rows;
+}
+
+/** What the engine carries from line to line. */
+interface State {
+  ctx: EngineContext;
+  rows: AllocationRow[];
+  teamCache: Map<string, string>;
+  /** Per owner, what the current bucket's non-proportional lines gave it (weights for Support). */
+  ownerTotals: Map<string, bigint>;
+}
+
+/** A line's split: owners, their parts of the billed and list amounts, and sub-scale rests. */
+interface Split {
+  target: Target;
+  parts: bigint[];
+  grossParts: bigint[];
+  rest: Decimal;
+  grossRest: Decimal;
 }
 
 const rank = (rule: Rule) => (rule.method === 'proportional' ? 1 : 0);
 
-function allocateLine(
-  line: EngineLine,
-  rule: Rule,
-  ctx: EngineContext,
-  ownerTotals: Map<string, bigint>,
-  teamCache: Map<string, string>,
-  rows: AllocationRow[],
-): void {
+function allocateLine(line: EngineLine, rule: Rule, state: State): void {
   const amount = splitAtScale(parseDecimal(line.amount));
   const gross = splitAtScale(parseDecimal(line.originalAmount));
-  const target = resolveTarget(line, rule, ctx, ownerTotals);
+  const rests = { rest: amount.rest, grossRest: gross.rest };
+  let target = resolveTarget(line, rule, state.ctx, state.ownerTotals);
   let parts: bigint[];
   let grossParts: bigint[];
   try {
@@ -136,23 +148,13 @@ function allocateLine(
       gross.micros === amount.micros ? parts : splitLargestRemainder(gross.micros, recipients(target));
   } catch (err) {
     if (!(err instanceof ZeroWeightError)) throw err;
-    const fallback = unallocated(`all weights zero for method ${target.method}`, 'low');
-    return allocateWith(
-      line,
-      fallback,
-      [amount.micros],
-      [gross.micros],
-      ctx,
-      ownerTotals,
-      teamCache,
-      rows,
-      amount.rest,
-      gross.rest,
-    );
+    target = unallocated(`all weights zero for method ${target.method}`, 'low');
+    parts = [amount.micros];
+    grossParts = [gross.micros];
   }
   assertConserved(line, parts, amount.micros);
   assertConserved(line, grossParts, gross.micros);
-  allocateWith(line, target, parts, grossParts, ctx, ownerTotals, teamCache, rows, amount.rest, gross.rest);
+  pushRows(line, { target, parts, grossParts, ...rests }, state);
 }
 
 /** Guards the invariant the product rests on: a line's parts sum to it exactly. */
@@ -171,18 +173,8 @@ function recipients(target: Target) {
   return target.owners.map((key, i) => ({ key, weight: target.weights[i]! }));
 }
 
-function allocateWith(
-  line: EngineLine,
-  target: Target,
-  parts: bigint[],
-  grossParts: bigint[],
-  ctx: EngineContext,
-  ownerTotals: Map<string, bigint>,
-  teamCache: Map<string, string>,
-  rows: AllocationRow[],
-  rest: Decimal,
-  grossRest: Decimal,
-): void {
+function pushRows(line: EngineLine, split: Split, state: State): void {
+  const { target, parts, grossParts } = split;
   let totalWeight = 0n;
   for (const w of target.weights) totalWeight += w;
   for (let i = 0; i < target.owners.length; i++) {
@@ -190,13 +182,14 @@ function allocateWith(
     const part = parts[i]!;
     if (part === 0n && grossParts[i]! === 0n && target.owners.length > 1) continue;
     const isUnallocated = ownerId === UNALLOCATED_OWNER;
-    if (!isUnallocated && part > 0n && target.method !== 'proportional')
-      ownerTotals.set(ownerId, (ownerTotals.get(ownerId) ?? 0n) + part);
-    rows.push({
+    if (!isUnallocated && part > 0n && target.method !== 'proportional') {
+      state.ownerTotals.set(ownerId, (state.ownerTotals.get(ownerId) ?? 0n) + part);
+    }
+    state.rows.push({
       ...lineFields(line),
       ownerId,
       ownerKind: ownerKindOf(ownerId),
-      team: isUnallocated ? UNALLOCATED_TEAM : teamOf(ownerId, line, ctx, teamCache),
+      team: isUnallocated ? UNALLOCATED_TEAM : teamOf(ownerId, line, state.ctx, state.teamCache),
       amount: microsToString(part),
       grossAmount: microsToString(grossParts[i]!),
       usageShare: isUnallocated ? '0' : ratioToString(target.weights[i]!, totalWeight),
@@ -205,20 +198,23 @@ function allocateWith(
       fallbackReason: target.reason,
     });
   }
-  if (!rest.isZero() || !grossRest.isZero()) {
-    rows.push({
-      ...lineFields(line),
-      ownerId: UNALLOCATED_OWNER,
-      ownerKind: 'unallocated',
-      team: UNALLOCATED_TEAM,
-      amount: rest.toFixed(),
-      grossAmount: grossRest.toFixed(),
-      usageShare: '0',
-      method: 'rounding',
-      confidence: 'high',
-      fallbackReason: 'digits beyond the 1e-6 internal scale',
-    });
-  }
+  if (!split.rest.isZero() || !split.grossRest.isZero()) state.rows.push(roundingRow(line, split));
+}
+
+/** The explicit row for digits beyond the internal scale, so the origin still sums exactly. */
+function roundingRow(line: EngineLine, split: Split): AllocationRow {
+  return {
+    ...lineFields(line),
+    ownerId: UNALLOCATED_OWNER,
+    ownerKind: 'unallocated',
+    team: UNALLOCATED_TEAM,
+    amount: split.rest.toFixed(),
+    grossAmount: split.grossRest.toFixed(),
+    usageShare: '0',
+    method: 'rounding',
+    confidence: 'high',
+    fallbackReason: 'digits beyond the 1e-6 internal scale',
+  };
 }
 
 function lineFields(line: EngineLine) {

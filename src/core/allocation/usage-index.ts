@@ -30,9 +30,15 @@ export class MemoryUsageIndex implements UsageIndex {
     for (const r of records) {
       const key = `${r.resourceId}|${r.day}`;
       let principals = raw.get(key);
-      if (!principals) raw.set(key, (principals = new Map()));
+      if (!principals) {
+        principals = new Map();
+        raw.set(key, principals);
+      }
       let entry = principals.get(r.principalId);
-      if (!entry) principals.set(r.principalId, (entry = { write: 0n, read: 0n }));
+      if (!entry) {
+        entry = { write: 0n, read: 0n };
+        principals.set(r.principalId, entry);
+      }
       const bytes = weightToBigInt(r.value, 0);
       if (r.metric === WRITE_METRIC) entry.write += bytes;
       else if (r.metric === READ_METRIC) entry.read += bytes;
