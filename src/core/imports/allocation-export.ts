@@ -3,11 +3,13 @@
  * `export_allocations`, each owner mapped to a team; the file is recorded in `imports` so that
  * re-importing it is recognised and changes nothing. Amounts stay exact decimal text throughout.
  */
+
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { Decimal } from 'decimal.js';
+import { UNALLOCATED_OWNER } from '../allocation/engine.ts';
 import { ensureOrganization } from '../billing/store.ts';
 import { CcostError, ErrorCode, InputError } from '../errors/index.ts';
 import { parseDecimal } from '../money/amount.ts';
@@ -21,9 +23,6 @@ export type Granularity = 'daily' | 'weekly' | 'monthly';
 
 /** `imports.kind` of a native cost-allocation export. */
 export const ALLOCATION_EXPORT_KIND = 'allocation-export';
-
-/** `owner_id` of the row that carries credits and cost no entity can be charged with. */
-export const UNALLOCATED_OWNER = 'unallocated';
 
 /** One row of the export, validated; amounts are exact decimal text. */
 export interface AllocationExportRow {

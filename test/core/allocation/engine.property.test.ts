@@ -49,7 +49,9 @@ const scenarioArb = fc.record({
   weights: weightArb,
 });
 
-function build(s: fc.RecordValue<typeof scenarioArb> extends infer T ? T : never) {
+type Scenario = typeof scenarioArb extends fc.Arbitrary<infer T> ? T : never;
+
+function build(s: Scenario) {
   const lines: EngineLine[] = s.lines.map((l, i) => ({
     id: i + 1,
     orgId: 'org-1',
