@@ -126,7 +126,13 @@ export async function migrateStore(store: Store, schemaName?: string): Promise<v
 
 /** Opens the store configured by the environment (DATABASE_URL, CCOST_HOME). */
 export function openStoreFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<Store> {
-  return openStore(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : { dataDir: defaultDataDir(env) });
+  // CCOST_DB_SCHEMA puts ccost's tables in their own PostgreSQL schema (shared databases, tests).
+  const schemaName = env.CCOST_DB_SCHEMA || undefined;
+  return openStore(
+    env.DATABASE_URL
+      ? { databaseUrl: env.DATABASE_URL, schemaName }
+      : { dataDir: defaultDataDir(env), schemaName },
+  );
 }
 
 /** `select 1`, to check a connection. */
