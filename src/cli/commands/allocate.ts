@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { parseMonth } from '../../core/allocation/period.ts';
 import { allocateMonth } from '../../core/allocation/run.ts';
 import { formatUsd } from '../../core/money/amount.ts';
 import { type CliIo, readConfig, withStore } from '../context.ts';
@@ -11,6 +12,7 @@ export function registerAllocate(program: Command, io: CliIo): void {
     .requiredOption('--org <org>', 'Confluent organization id')
     .requiredOption('--month <month>', 'calendar month, YYYY-MM (UTC)')
     .action(async (opts: { org: string; month: string }) => {
+      parseMonth(opts.month);
       const config = readConfig(io, program.opts().config);
       const run = await withStore(io, (store) =>
         allocateMonth(store, { orgId: opts.org, month: opts.month, config }),

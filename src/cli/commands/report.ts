@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { parseMonth } from '../../core/allocation/period.ts';
 import { CcostError, ErrorCode } from '../../core/errors/index.ts';
 import { formatReport, type ReportFormat, reportFormats } from '../../core/reports/format.ts';
 import { buildReport, type ReportDimension, reportDimensions } from '../../core/reports/report.ts';
@@ -14,6 +15,7 @@ export function registerReport(program: Command, io: CliIo): void {
     .option('--org <org>', 'one organization (default: all)')
     .option('--format <format>', reportFormats.join('|'), 'table')
     .action(async (opts: { month: string; by: string; org?: string; format: string }) => {
+      parseMonth(opts.month);
       oneOf('--by', opts.by, reportDimensions);
       oneOf('--format', opts.format, reportFormats);
       const report = await withStore(io, (store) =>
