@@ -26,7 +26,12 @@ const amountArb = fc
   .map(([units, places]) => new Decimal(units.toString()).div(new Decimal(10).pow(places)).toFixed());
 
 const lineArb = fc
-  .tuple(fc.constantFrom(...LINE_TYPES), amountArb, fc.constantFrom(...DAYS), fc.constantFrom(...CLUSTERS, null))
+  .tuple(
+    fc.constantFrom(...LINE_TYPES),
+    amountArb,
+    fc.constantFrom(...DAYS),
+    fc.constantFrom(...CLUSTERS, null),
+  )
   .map(([[product, lineType], amount, day, resourceId]) => ({ product, lineType, amount, day, resourceId }));
 
 const usageArb = fc.array(
@@ -40,7 +45,9 @@ const usageArb = fc.array(
   { maxLength: 30 },
 );
 
-const weightArb = fc.tuple(fc.integer({ min: 0, max: 100 }), fc.integer({ min: 0, max: 100 })).filter(([u, e]) => u + e > 0);
+const weightArb = fc
+  .tuple(fc.integer({ min: 0, max: 100 }), fc.integer({ min: 0, max: 100 }))
+  .filter(([u, e]) => u + e > 0);
 
 const scenarioArb = fc.record({
   lines: fc.array(lineArb, { minLength: 1, maxLength: 25 }),
@@ -68,7 +75,8 @@ function build(s: Scenario) {
   return { lines, usage: [...dedup.values()], fetches, config };
 }
 
-const key = (r: ReturnType<typeof runEngine>[number]) => `${r.lineId}|${r.ownerId}|${r.method}|${r.amount}|${r.grossAmount}`;
+const key = (r: ReturnType<typeof runEngine>[number]) =>
+  `${r.lineId}|${r.ownerId}|${r.method}|${r.amount}|${r.grossAmount}`;
 
 describe('allocation engine properties', () => {
   it('conserves every line to the last digit, never gives a negative part of a positive line, and is order-independent', () => {
@@ -98,7 +106,8 @@ describe('allocation engine properties', () => {
       fc.property(scenarioArb, (scenario) => {
         const input = build({ ...scenario, failed: CLUSTERS });
         for (const r of runEngine(input)) {
-          if (['usage', 'weighted', 'even'].includes(r.method)) throw new Error(`split by ${r.method} without metrics`);
+          if (['usage', 'weighted', 'even'].includes(r.method))
+            throw new Error(`split by ${r.method} without metrics`);
         }
       }),
       { numRuns: 100 },

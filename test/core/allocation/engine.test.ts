@@ -3,14 +3,25 @@ import { describe, expect, it } from 'vitest';
 import { bytesOn, line, runEngine } from '../../helpers/engine.ts';
 
 const ok = (resourceId = 'lkc-1', day = '2026-10-01') => ({ resourceId, day, status: 'ok' });
-const amounts = (rows: ReturnType<typeof runEngine>) => Object.fromEntries(rows.map((r) => [r.ownerId, r.amount]));
+const amounts = (rows: ReturnType<typeof runEngine>) =>
+  Object.fromEntries(rows.map((r) => [r.ownerId, r.amount]));
 
 describe('allocation engine', () => {
   it('accepts KAFKA_NUM_CKU as well as KAFKA_NUM_CKUS, with configurable weights', () => {
     const usage = bytesOn('lkc-1', '2026-10-01', { 'sa-a': [3, 0], 'sa-b': [1, 0] });
     const config = { allocation: { cku: { usage_weight: 1, even_weight: 0 } } };
-    const single = runEngine({ lines: [line({ lineType: 'KAFKA_NUM_CKU', amount: '4' })], usage, fetches: [ok()], config });
-    const plural = runEngine({ lines: [line({ lineType: 'KAFKA_NUM_CKUS', amount: '4' })], usage, fetches: [ok()], config });
+    const single = runEngine({
+      lines: [line({ lineType: 'KAFKA_NUM_CKU', amount: '4' })],
+      usage,
+      fetches: [ok()],
+      config,
+    });
+    const plural = runEngine({
+      lines: [line({ lineType: 'KAFKA_NUM_CKUS', amount: '4' })],
+      usage,
+      fetches: [ok()],
+      config,
+    });
     expect(amounts(single)).toEqual({ 'sa-a': '3.000000', 'sa-b': '1.000000' });
     expect(amounts(plural)).toEqual(amounts(single));
     expect(single[0]!.method).toBe('weighted');
@@ -42,13 +53,21 @@ describe('allocation engine', () => {
     ]);
     expect(read[0]!.fallbackReason).toBe('no read bytes in the bucket');
     const idle = runEngine({ lines: [line({ lineType: 'KAFKA_BASE', amount: '1' })], fetches: [ok()] });
-    expect(idle).toMatchObject([{ ownerId: 'lkc-1', method: 'resource', fallbackReason: 'no active principals' }]);
+    expect(idle).toMatchObject([
+      { ownerId: 'lkc-1', method: 'resource', fallbackReason: 'no active principals' },
+    ]);
   });
 
   it('puts credits, Tableflow and unknown products on the unallocated row with a reason', () => {
     const rows = runEngine({
       lines: [
-        line({ product: 'PROMO', lineType: 'PROMO_CREDIT', amount: '-562.29', resourceId: null, environmentId: null }),
+        line({
+          product: 'PROMO',
+          lineType: 'PROMO_CREDIT',
+          amount: '-562.29',
+          resourceId: null,
+          environmentId: null,
+        }),
         line({ product: 'TABLEFLOW', lineType: 'TABLEFLOW_STORAGE', amount: '2' }),
         line({ product: 'QUANTUM', lineType: 'QUANTUM_QUBITS', amount: '1.5' }),
       ],
@@ -77,8 +96,13 @@ describe('allocation engine', () => {
   });
 
   it('applies custom rules from their effective date only', () => {
-    const config = { allocation: { rules: [{ line_type: 'KAFKA_STORAGE', method: 'resource', from: '2026-10-15' }] } };
-    const usage = [...bytesOn('lkc-1', '2026-10-14', { 'sa-a': [1, 0] }), ...bytesOn('lkc-1', '2026-10-15', { 'sa-a': [1, 0] })];
+    const config = {
+      allocation: { rules: [{ line_type: 'KAFKA_STORAGE', method: 'resource', from: '2026-10-15' }] },
+    };
+    const usage = [
+      ...bytesOn('lkc-1', '2026-10-14', { 'sa-a': [1, 0] }),
+      ...bytesOn('lkc-1', '2026-10-15', { 'sa-a': [1, 0] }),
+    ];
     const rows = runEngine({
       lines: [
         line({ lineType: 'KAFKA_STORAGE', amount: '1', day: '2026-10-14' }),
@@ -102,8 +126,12 @@ describe('allocation engine', () => {
       },
     };
     const rows = runEngine({
-      lines: ['2026-10-14', '2026-10-15'].map((day) => line({ lineType: 'KAFKA_NETWORK_WRITE', amount: '1', day })),
-      usage: ['2026-10-14', '2026-10-15'].flatMap((day) => bytesOn('lkc-1', day, { 'sa-a': [1, 0], 'sa-z': [1, 0] })),
+      lines: ['2026-10-14', '2026-10-15'].map((day) =>
+        line({ lineType: 'KAFKA_NETWORK_WRITE', amount: '1', day }),
+      ),
+      usage: ['2026-10-14', '2026-10-15'].flatMap((day) =>
+        bytesOn('lkc-1', day, { 'sa-a': [1, 0], 'sa-z': [1, 0] }),
+      ),
       fetches: [ok('lkc-1', '2026-10-14'), ok('lkc-1', '2026-10-15')],
       config,
     });
@@ -119,7 +147,12 @@ describe('allocation engine', () => {
     const rows = runEngine({
       lines: [
         line({ product: 'KSQL', lineType: 'KSQL_NUM_CSUS', amount: '6.1344', resourceId: 'lksqlc-1' }),
-        line({ product: 'CUSTOM_CONNECT', lineType: 'CUSTOM_CONNECT_NUM_TASKS', amount: '2', resourceId: 'cc-1' }),
+        line({
+          product: 'CUSTOM_CONNECT',
+          lineType: 'CUSTOM_CONNECT_NUM_TASKS',
+          amount: '2',
+          resourceId: 'cc-1',
+        }),
       ],
       resources: [
         { id: 'lksqlc-1', kind: 'ksqldb', ownerId: 'sa-k' },
@@ -135,7 +168,14 @@ describe('allocation engine', () => {
 
   it('splits Schema Registry evenly across the Kafka clusters of its environment', () => {
     const rows = runEngine({
-      lines: [line({ product: 'STREAM_GOVERNANCE', lineType: 'GOVERNANCE_BASE', amount: '1', resourceId: 'lsrc-1' })],
+      lines: [
+        line({
+          product: 'STREAM_GOVERNANCE',
+          lineType: 'GOVERNANCE_BASE',
+          amount: '1',
+          resourceId: 'lsrc-1',
+        }),
+      ],
       resources: [
         { id: 'lkc-2', environmentId: 'env-1' },
         { id: 'lkc-1', environmentId: 'env-1' },

@@ -13,7 +13,8 @@ describe('money', () => {
   it('parses decimal text exactly and rejects anything else', () => {
     expect(parseDecimal('0.1').plus(parseDecimal('0.2')).toString()).toBe('0.3');
     expect(parseDecimal('1e-7').toFixed()).toBe('0.0000001');
-    for (const bad of ['', '12,5', 'NaN', 'Infinity', '0x10', '1.2.3']) expect(() => parseDecimal(bad)).toThrow(RangeError);
+    for (const bad of ['', '12,5', 'NaN', 'Infinity', '0x10', '1.2.3'])
+      expect(() => parseDecimal(bad)).toThrow(RangeError);
   });
 
   it('converts to integer micro-dollars and back without loss', () => {

@@ -5,7 +5,10 @@ import { splitEvenly, splitLargestRemainder, ZeroWeightError } from '../../../sr
 const recipientsArb = fc
   .uniqueArray(fc.stringMatching(/^[a-z]{1,6}$/), { minLength: 1, maxLength: 12 })
   .chain((keys) =>
-    fc.tuple(fc.constant(keys), fc.array(fc.bigInt({ min: 0n, max: 10n ** 15n }), { minLength: keys.length, maxLength: keys.length })),
+    fc.tuple(
+      fc.constant(keys),
+      fc.array(fc.bigInt({ min: 0n, max: 10n ** 15n }), { minLength: keys.length, maxLength: keys.length }),
+    ),
   )
   .filter(([, weights]) => weights.some((w) => w > 0n))
   .map(([keys, weights]) => keys.map((key, i) => ({ key, weight: weights[i]! })));
@@ -33,13 +36,21 @@ describe('splitLargestRemainder', () => {
 
   it('does not depend on input order (ties go to the smallest key)', () => {
     fc.assert(
-      fc.property(fc.bigInt({ min: -(10n ** 9n), max: 10n ** 9n }), recipientsArb, fc.integer(), (amount, recipients, seed) => {
-        const shuffled = [...recipients].sort((a, b) => ((a.key.charCodeAt(0) * seed) % 7) - ((b.key.charCodeAt(0) * seed) % 7));
-        const byKey = (rs: typeof recipients, parts: bigint[]) => Object.fromEntries(rs.map((r, i) => [r.key, parts[i]]));
-        expect(byKey(shuffled, splitLargestRemainder(amount, shuffled))).toEqual(
-          byKey(recipients, splitLargestRemainder(amount, recipients)),
-        );
-      }),
+      fc.property(
+        fc.bigInt({ min: -(10n ** 9n), max: 10n ** 9n }),
+        recipientsArb,
+        fc.integer(),
+        (amount, recipients, seed) => {
+          const shuffled = [...recipients].sort(
+            (a, b) => ((a.key.charCodeAt(0) * seed) % 7) - ((b.key.charCodeAt(0) * seed) % 7),
+          );
+          const byKey = (rs: typeof recipients, parts: bigint[]) =>
+            Object.fromEntries(rs.map((r, i) => [r.key, parts[i]]));
+          expect(byKey(shuffled, splitLargestRemainder(amount, shuffled))).toEqual(
+            byKey(recipients, splitLargestRemainder(amount, recipients)),
+          );
+        },
+      ),
       { numRuns: 300 },
     );
   });
