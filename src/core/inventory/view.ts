@@ -34,6 +34,10 @@ export class InventoryView {
     }
     for (const p of rows.principals) group(this.principalsById, p.id, p);
     for (const e of rows.environments) group(this.environmentsById, e.id, e);
+    // On a day with a change, the newest version wins: look-ups scan newest first.
+    for (const map of [this.resourcesById, this.principalsById, this.environmentsById, this.clustersByEnv]) {
+      for (const list of map.values() as Iterable<{ validFrom: string }[]>) list.sort(newestFirst);
+    }
   }
 
   /** Hash of every row, so a run can tell whether the inventory it used has changed. */
@@ -81,6 +85,10 @@ export class InventoryView {
     }
     return ids;
   }
+}
+
+function newestFirst(a: { validFrom: string }, b: { validFrom: string }): number {
+  return Date.parse(b.validFrom) - Date.parse(a.validFrom);
 }
 
 function group<T>(map: Map<string, T[]>, key: string, value: T): void {
