@@ -2,7 +2,13 @@ import type { Command } from 'commander';
 import { parseMonth } from '../../core/allocation/period.ts';
 import { CcostError, ErrorCode } from '../../core/errors/index.ts';
 import { formatReport, type ReportFormat, reportFormats } from '../../core/reports/format.ts';
-import { buildReport, type ReportDimension, reportDimensions } from '../../core/reports/report.ts';
+import {
+  buildReport,
+  type ReportDimension,
+  type ReportSource,
+  reportDimensions,
+  reportSources,
+} from '../../core/reports/report.ts';
 import { type CliIo, withStore } from '../context.ts';
 
 /** `ccost report --by team --month YYYY-MM [--org ORG] [--format table|csv|json]`. */
@@ -14,12 +20,19 @@ export function registerReport(program: Command, io: CliIo): void {
     .option('--by <dimension>', reportDimensions.join('|'), 'team')
     .option('--org <org>', 'one organization (default: all)')
     .option('--format <format>', reportFormats.join('|'), 'table')
-    .action(async (opts: { month: string; by: string; org?: string; format: string }) => {
+    .option('--source <source>', `${reportSources.join('|')} (imported native export)`, 'allocations')
+    .action(async (opts: { month: string; by: string; org?: string; format: string; source: string }) => {
       parseMonth(opts.month);
       oneOf('--by', opts.by, reportDimensions);
       oneOf('--format', opts.format, reportFormats);
+      oneOf('--source', opts.source, reportSources);
       const report = await withStore(io, (store) =>
-        buildReport(store, { month: opts.month, by: opts.by as ReportDimension, orgId: opts.org }),
+        buildReport(store, {
+          month: opts.month,
+          by: opts.by as ReportDimension,
+          orgId: opts.org,
+          source: opts.source as ReportSource,
+        }),
       );
       io.stdout(formatReport(report, opts.format as ReportFormat));
     });

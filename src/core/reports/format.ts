@@ -33,8 +33,9 @@ function formatTable(report: Report, cents: { parts: string[]; total: string }):
     cells.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ');
   const rule = widths.map((w) => '─'.repeat(w)).join('  ');
   const orgs = report.orgIds.join(', ');
+  const from = report.source === 'export' ? ', from the native cost-allocation export' : '';
   const out = [
-    `Costs for ${report.month} by ${report.by.replace('_', ' ')} (${orgs})`,
+    `Costs for ${report.month} by ${report.by.replace('_', ' ')} (${orgs}${from})`,
     '',
     line(header),
     rule,
