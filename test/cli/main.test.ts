@@ -33,7 +33,12 @@ describe('ccost CLI', () => {
 
   it('rejects a malformed billing file with its name and field, exit 1, and writes nothing', async () => {
     const bad = path.join(cli.env.CCOST_HOME!, 'bad.json');
-    writeFileSync(bad, JSON.stringify({ data: [{ start_date: '2026-10-02', end_date: '2026-10-03', original_amount: '12,5' }] }));
+    writeFileSync(
+      bad,
+      JSON.stringify({
+        data: [{ start_date: '2026-10-02', end_date: '2026-10-03', original_amount: '12,5' }],
+      }),
+    );
     const result = await cli.run('import', 'billing', BILLING, bad, '--org', 'org-a');
     expect(result.code).toBe(1);
     expect(result.stderr).toBe(`error: ${bad}: data[0].original_amount: must be a decimal number\n`);
@@ -42,7 +47,15 @@ describe('ccost CLI', () => {
   });
 
   it('allocates the month and reports it by team, exactly, in table, csv and json', async () => {
-    const allocate = await cli.run('--config', configFile, 'allocate', '--org', 'org-a', '--month', '2026-10');
+    const allocate = await cli.run(
+      '--config',
+      configFile,
+      'allocate',
+      '--org',
+      'org-a',
+      '--month',
+      '2026-10',
+    );
     expect(allocate.code).toBe(0);
     expect(allocate.stdout).toContain('total $27.75 (exact 27.75)');
 
@@ -52,7 +65,11 @@ describe('ccost CLI', () => {
     expect(report.unallocated).toBe('-5.25');
     const sum = report.rows.reduce((s: Decimal, r: { amount: string }) => s.plus(r.amount), new Decimal(0));
     expect(sum.toFixed()).toBe('27.75');
-    expect(report.rows.map((r: { key: string }) => r.key).sort()).toEqual(['platform', 'unallocated', 'unowned']);
+    expect(report.rows.map((r: { key: string }) => r.key).sort()).toEqual([
+      'platform',
+      'unallocated',
+      'unowned',
+    ]);
 
     const csv = await cli.run('report', '--month', '2026-10', '--by', 'product', '--format', 'csv');
     const lines = csv.stdout.trim().split('\n');
@@ -96,8 +113,12 @@ describe('bin/ccost.js', () => {
   });
 
   it('prints one clear line and exits non-zero on bad input', async () => {
-    const error = await run(process.execPath, [bin, 'allocate', '--org', 'o', '--month', 'October'], { env }).catch((e) => e);
+    const error = await run(process.execPath, [bin, 'allocate', '--org', 'o', '--month', 'October'], {
+      env,
+    }).catch((e) => e);
     expect(error.code).toBe(1);
-    expect(error.stderr).toBe('error: --month: "October" is not a month; write it as YYYY-MM, e.g. 2026-10\n');
+    expect(error.stderr).toBe(
+      'error: --month: "October" is not a month; write it as YYYY-MM, e.g. 2026-10\n',
+    );
   });
 });

@@ -60,7 +60,11 @@ export function runEngine(fixture: EngineFixture) {
 }
 
 /** Usage rows for one resource/day: principal → [write bytes, read bytes]. */
-export function bytesOn(resourceId: string, day: string, bytes: Record<string, [number, number]>): UsageRecord[] {
+export function bytesOn(
+  resourceId: string,
+  day: string,
+  bytes: Record<string, [number, number]>,
+): UsageRecord[] {
   return Object.entries(bytes).flatMap(([principalId, [write, read]]) => [
     { resourceId, day, principalId, metric: 'request_bytes', value: String(write) },
     { resourceId, day, principalId, metric: 'response_bytes', value: String(read) },

@@ -33,10 +33,10 @@ export const seedLines: [
 ];
 
 /** Stores the example's lines, usage and inventory for ORG. */
-export async function loadSeedExample(store: Store): Promise<void> {
+export async function loadSeedExample(store: Store, org = ORG): Promise<void> {
   await upsertBillingLines(
     store,
-    ORG,
+    org,
     seedLines.map(([product, line_type, amount, resource, env]) =>
       normalizeCost({
         start_date: DAY,
@@ -51,7 +51,7 @@ export async function loadSeedExample(store: Store): Promise<void> {
   );
   await recordInventory(
     store,
-    ORG,
+    org,
     {
       environments: [{ id: 'env-xxx', displayName: 'production' }],
       resources: [
@@ -89,7 +89,7 @@ export async function loadSeedExample(store: Store): Promise<void> {
   ];
   await upsertUsage(
     store,
-    ORG,
+    org,
     bytes.map(([principal, metric, value]) => ({
       bucketStart: DAY,
       granularity: 'day',

@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseCostListText } from '../../../src/core/billing/cost.ts';
 import { upsertBillingLines } from '../../../src/core/billing/store.ts';
@@ -46,6 +46,15 @@ describe('upsertBillingLines', () => {
     expect(ksql.version).toBe(2);
     const versions = await store.db.select().from(billingLineVersions);
     expect(versions.map((v) => [v.version, v.amount])).toEqual([[1, '6.1344']]);
+  });
+
+  it('lets no NULL in the natural key create a duplicate line', async () => {
+    await upsertBillingLines(store, 'org-1', parseCostListText(page('1'), 'p.json'));
+    const duplicate = store.query(sql`
+      insert into billing_lines (org_id, start_date, end_date, product, line_type, original_amount, amount, raw, content_hash)
+      values ('org-1', '2026-10-01', '2026-10-02', 'SUPPORT_CLOUD_BUSINESS', 'SUPPORT', 1, 1, '{}', 'x')`);
+    const error = await duplicate.catch((e: Error) => e);
+    expect(String((error as Error).cause ?? error)).toMatch(/billing_lines_natural_key|duplicate key/);
   });
 
   it('names the file and field of an invalid line and writes nothing', async () => {

@@ -56,10 +56,21 @@ describe('reports', () => {
     );
   });
 
+  it('keeps organizations apart in one database and rolls them up on request', async () => {
+    await loadSeedExample(store, 'org-other');
+    await allocateMonth(store, { orgId: 'org-other', month: '2026-10', config });
+    const both = await buildReport(store, { month: '2026-10', by: 'team' });
+    expect(both.orgIds).toEqual(['org-other', 'org-seed']);
+    expect(both.total).toBe('66');
+    const one = await buildReport(store, { month: '2026-10', by: 'team', orgId: 'org-seed' });
+    expect(one.total).toBe('33');
+    expect(one.runIds).toHaveLength(1);
+  });
+
   it('renders a table whose cents add up', async () => {
     const text = formatReport(await buildReport(store, { month: '2026-10', by: 'principal' }), 'table');
-    expect(text).toContain('Costs for 2026-10 by principal (org-seed)');
-    expect(text).toMatch(/sa-ghi\s+\$9\.93/);
-    expect(text).toMatch(/Total\s+\$33\.00\s+100\.0%/);
+    expect(text).toContain('Costs for 2026-10 by principal (org-other, org-seed)');
+    expect(text).toMatch(/sa-ghi\s+\$19\.85/);
+    expect(text).toMatch(/Total\s+\$66\.00\s+100\.0%/);
   });
 });
