@@ -7,8 +7,8 @@
 import type { Decimal } from 'decimal.js';
 import { CcostError, ErrorCode } from '../errors/index.ts';
 import type { InventoryView } from '../inventory/view.ts';
-import { microsToString, parseDecimal, ratioToString, splitAtScale } from '../money/amount.ts';
-import { splitLargestRemainder, ZeroWeightError } from '../money/split.ts';
+import { microsToString, parseAtScale, parseDecimal, ratioToString } from '../money/amount.ts';
+import { splitByWeights, ZeroWeightError } from '../money/split.ts';
 import { type TeamResolver, UNALLOCATED_TEAM, UNOWNED_TEAM } from '../teams/resolver.ts';
 import type { Rule, RuleBook } from './rules.ts';
 
@@ -97,6 +97,25 @@ export function ownerKindOf(ownerId: string): string {
  * last in their day, weighted by what each owner was allocated from the day's other lines.
  */
 export function allocate(lines: readonly EngineLine[], ctx: EngineContext): AllocationRow[] {
+  return run(lines, ctx).rows;
+}
+
+/** The owners and weights each line was split over, as `allocate` used them (for benchmarks and checks). */
+export interface LineTarget {
+  line: EngineLine;
+  owners: readonly string[];
+  weights: readonly bigint[];
+  method: string;
+}
+
+/** Runs `allocate` and returns, per line in allocation order, the target its amount was split over. */
+export function resolveTargets(lines: readonly EngineLine[], ctx: EngineContext): LineTarget[] {
+  const targets: LineTarget[] = [];
+  run(lines, ctx, targets);
+  return targets;
+}
+
+function run(lines: readonly EngineLine[], ctx: EngineContext, targets?: LineTarget[]): State {
   const byDay = new Map<string, { line: EngineLine; rule: Rule }[]>();
   for (const line of lines) {
     const rule = ctx.rules.ruleFor(line.orgId, line.product, line.lineType, line.day);
@@ -105,47 +124,59 @@ export function allocate(lines: readonly EngineLine[], ctx: EngineContext): Allo
     if (list) list.push({ line, rule });
     else byDay.set(key, [{ line, rule }]);
   }
-  const state: State = { ctx, rows: [], teamCache: new Map(), ownerTotals: new Map() };
+  const state: State = {
+    ctx,
+    rows: [],
+    teamCache: new Map(),
+    ownerTotals: new Map(),
+    trackTotals: false,
+    targets,
+  };
   for (const key of [...byDay.keys()].sort()) {
     const items = byDay.get(key)!;
     items.sort((a, b) => rank(a.rule) - rank(b.rule) || a.line.id - b.line.id);
     state.ownerTotals = new Map();
+    state.trackTotals = items.some((item) => rank(item.rule) === 1);
     for (const { line, rule } of items) allocateLine(line, rule, state);
   }
-  return state.rows;
+  return state;
 }
 
 /** What the engine carries from line to line. */
 interface State {
   ctx: EngineContext;
   rows: AllocationRow[];
-  teamCache: Map<string, string>;
+  /** Teams by `org|environment|day`, then by owner. */
+  teamCache: Map<string, Map<string, string>>;
   /** Per owner, what the current bucket's non-proportional lines gave it (weights for Support). */
   ownerTotals: Map<string, bigint>;
+  /** Whether the current bucket has proportional lines, i.e. whether `ownerTotals` is needed. */
+  trackTotals: boolean;
+  /** When set, collects each line's final target. */
+  targets?: LineTarget[] | undefined;
 }
 
-/** A line's split: owners, their parts of the billed and list amounts, and sub-scale rests. */
+/** A line's split: owners, their parts of the billed and list amounts, and sub-scale rests (null: none). */
 interface Split {
   target: Target;
   parts: bigint[];
   grossParts: bigint[];
-  rest: Decimal;
-  grossRest: Decimal;
+  rest: Decimal | null;
+  grossRest: Decimal | null;
 }
 
 const rank = (rule: Rule) => (rule.method === 'proportional' ? 1 : 0);
 
 function allocateLine(line: EngineLine, rule: Rule, state: State): void {
-  const amount = splitAtScale(parseDecimal(line.amount));
-  const gross = splitAtScale(parseDecimal(line.originalAmount));
-  const rests = { rest: amount.rest, grossRest: gross.rest };
+  const amount = parseAtScale(line.amount);
+  const gross = parseAtScale(line.originalAmount);
   let target = resolveTarget(line, rule, state.ctx, state.ownerTotals);
   let parts: bigint[];
   let grossParts: bigint[];
   try {
-    parts = splitLargestRemainder(amount.micros, recipients(target));
+    parts = splitByWeights(amount.micros, target.owners, target.weights);
     grossParts =
-      gross.micros === amount.micros ? parts : splitLargestRemainder(gross.micros, recipients(target));
+      gross.micros === amount.micros ? parts : splitByWeights(gross.micros, target.owners, target.weights);
   } catch (err) {
     if (!(err instanceof ZeroWeightError)) throw err;
     target = unallocated(`all weights zero for method ${target.method}`, 'low');
@@ -154,7 +185,8 @@ function allocateLine(line: EngineLine, rule: Rule, state: State): void {
   }
   assertConserved(line, parts, amount.micros);
   assertConserved(line, grossParts, gross.micros);
-  pushRows(line, { target, parts, grossParts, ...rests }, state);
+  state.targets?.push({ line, owners: target.owners, weights: target.weights, method: target.method });
+  pushRows(line, { target, parts, grossParts, rest: amount.rest, grossRest: gross.rest }, state);
 }
 
 /** Guards the invariant the product rests on: a line's parts sum to it exactly. */
@@ -169,55 +201,56 @@ function assertConserved(line: EngineLine, parts: readonly bigint[], micros: big
   }
 }
 
-function recipients(target: Target) {
-  return target.owners.map((key, i) => ({ key, weight: target.weights[i]! }));
-}
-
 function pushRows(line: EngineLine, split: Split, state: State): void {
   const { target, parts, grossParts } = split;
+  const { owners, weights, method, confidence, reason } = target;
+  const n = owners.length;
   let totalWeight = 0n;
-  for (const w of target.weights) totalWeight += w;
-  for (let i = 0; i < target.owners.length; i++) {
-    const ownerId = target.owners[i]!;
+  let equal = true;
+  for (let i = 0; i < n; i++) {
+    totalWeight += weights[i]!;
+    if (weights[i] !== weights[0]) equal = false;
+  }
+  // Equal weights share one usage share; otherwise it is computed per owner.
+  const equalShare = equal && n > 0 ? ratioToString(weights[0]!, totalWeight) : null;
+  const trackTotals = state.trackTotals && method !== 'proportional';
+  const teams = teamsOf(line, state.teamCache);
+  const rows = state.rows;
+  for (let i = 0; i < n; i++) {
+    const ownerId = owners[i]!;
     const part = parts[i]!;
-    if (part === 0n && grossParts[i]! === 0n && target.owners.length > 1) continue;
+    const grossPart = grossParts[i]!;
+    if (part === 0n && grossPart === 0n && n > 1) continue;
     const isUnallocated = ownerId === UNALLOCATED_OWNER;
-    if (!isUnallocated && part > 0n && target.method !== 'proportional') {
+    if (trackTotals && !isUnallocated && part > 0n) {
       state.ownerTotals.set(ownerId, (state.ownerTotals.get(ownerId) ?? 0n) + part);
     }
-    state.rows.push({
-      ...lineFields(line),
+    const amount = microsToString(part);
+    rows.push({
+      lineId: line.id,
+      bucket: line.day,
+      orgId: line.orgId,
+      environmentId: line.environmentId,
+      resourceId: line.resourceId,
+      product: line.product,
+      lineType: line.lineType,
+      originalAmount: line.amount,
       ownerId,
       ownerKind: ownerKindOf(ownerId),
-      team: isUnallocated ? UNALLOCATED_TEAM : teamOf(ownerId, line, state.ctx, state.teamCache),
-      amount: microsToString(part),
-      grossAmount: microsToString(grossParts[i]!),
-      usageShare: isUnallocated ? '0' : ratioToString(target.weights[i]!, totalWeight),
-      method: target.method,
-      confidence: target.confidence,
-      fallbackReason: target.reason,
+      team: isUnallocated ? UNALLOCATED_TEAM : teamOf(ownerId, line, state.ctx, teams),
+      amount,
+      grossAmount: grossPart === part ? amount : microsToString(grossPart),
+      usageShare: isUnallocated ? '0' : (equalShare ?? ratioToString(weights[i]!, totalWeight)),
+      method,
+      confidence,
+      fallbackReason: reason,
     });
   }
-  if (!split.rest.isZero() || !split.grossRest.isZero()) state.rows.push(roundingRow(line, split));
+  if (split.rest !== null || split.grossRest !== null) rows.push(roundingRow(line, split));
 }
 
 /** The explicit row for digits beyond the internal scale, so the origin still sums exactly. */
 function roundingRow(line: EngineLine, split: Split): AllocationRow {
-  return {
-    ...lineFields(line),
-    ownerId: UNALLOCATED_OWNER,
-    ownerKind: 'unallocated',
-    team: UNALLOCATED_TEAM,
-    amount: split.rest.toFixed(),
-    grossAmount: split.grossRest.toFixed(),
-    usageShare: '0',
-    method: 'rounding',
-    confidence: 'high',
-    fallbackReason: 'digits beyond the 1e-6 internal scale',
-  };
-}
-
-function lineFields(line: EngineLine) {
   return {
     lineId: line.id,
     bucket: line.day,
@@ -227,12 +260,31 @@ function lineFields(line: EngineLine) {
     product: line.product,
     lineType: line.lineType,
     originalAmount: line.amount,
+    ownerId: UNALLOCATED_OWNER,
+    ownerKind: 'unallocated',
+    team: UNALLOCATED_TEAM,
+    amount: split.rest?.toFixed() ?? '0',
+    grossAmount: split.grossRest?.toFixed() ?? '0',
+    usageShare: '0',
+    method: 'rounding',
+    confidence: 'high',
+    fallbackReason: 'digits beyond the 1e-6 internal scale',
   };
 }
 
+/** The team cache of the line's org, environment and day: owner id → team. */
+function teamsOf(line: EngineLine, cache: Map<string, Map<string, string>>): Map<string, string> {
+  const key = `${line.orgId}|${line.environmentId ?? ''}|${line.day}`;
+  let teams = cache.get(key);
+  if (!teams) {
+    teams = new Map();
+    cache.set(key, teams);
+  }
+  return teams;
+}
+
 function teamOf(ownerId: string, line: EngineLine, ctx: EngineContext, cache: Map<string, string>): string {
-  const key = `${line.orgId}|${ownerId}|${line.environmentId ?? ''}|${line.day}`;
-  let team = cache.get(key);
+  let team = cache.get(ownerId);
   if (team === undefined) {
     const environmentId =
       line.environmentId ??
@@ -251,7 +303,7 @@ function teamOf(ownerId: string, line: EngineLine, ctx: EngineContext, cache: Ma
           ownerName: ctx.inventory.nameOn(owner, line.day),
         });
     }
-    cache.set(key, team);
+    cache.set(ownerId, team);
   }
   return team;
 }

@@ -71,10 +71,12 @@ export async function allocateMonth(
       ),
     )
     .orderBy(asc(billingLines.id));
+(globalThis as any).__phase?.('lines');
   const [usage, inventory] = await Promise.all([
     loadUsageIndex(store, orgId, period.from, period.to),
     loadInventory(store, orgId, period.from, period.to),
   ]);
+(globalThis as any).__phase?.('usage+inventory');
   const rulesHash = ruleSetHash(config);
   const fingerprint = fingerprintOf([
     lineRows.map((l) => `${l.id}:${l.version}:${l.contentHash}`),
@@ -82,6 +84,7 @@ export async function allocateMonth(
     usage.fetches.map((f) => `${f.resourceId}|${f.day}|${f.status}`),
     [inventory.fingerprint()],
   ]);
+(globalThis as any).__phase?.('fingerprint');
   const current = await currentRun(store, orgId, period.month);
   if (current && current.inputFingerprint === fingerprint && current.ruleSetHash === rulesHash) {
     return summaryOf(current, 'unchanged');
@@ -103,6 +106,7 @@ export async function allocateMonth(
     inventory,
     usage: usage.index,
   });
+(globalThis as any).__phase?.('allocate');
   const total = sumAmounts(lines.map((l) => l.amount));
   const runId = `run-${period.month}-${randomUUID().slice(0, 8)}`;
   await storeRun(store, {
@@ -115,6 +119,7 @@ export async function allocateMonth(
     total,
     rows,
   });
+(globalThis as any).__phase?.('stored');
   return {
     runId,
     orgId,
@@ -154,6 +159,7 @@ async function storeRun(
       total: run.total,
       codeVersion: CODE_VERSION,
     });
+(globalThis as any).__phase?.('run row');
     await bulkInsert(
       store,
       tx,
@@ -161,6 +167,7 @@ async function storeRun(
       ALLOCATION_COLUMNS,
       run.rows.map((r) => rowValues(run.runId, r)),
     );
+(globalThis as any).__phase?.('bulkInsert');
     await tx
       .update(allocationRuns)
       .set({ isCurrent: false, status: 'superseded' })

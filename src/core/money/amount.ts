@@ -36,8 +36,42 @@ export function splitAtScale(value: Decimal): { micros: bigint; rest: Decimal } 
   return { micros: toMicros(scaled), rest: value.minus(scaled) };
 }
 
+const AT_SCALE = /^([+-]?)(\d+)(?:\.(\d{0,6}))?$/;
+
+/**
+ * `splitAtScale(parseDecimal(text))` with a zero rest as null; text with at most 6 places (the
+ * common case) is converted without a Decimal.
+ */
+export function parseAtScale(text: string): { micros: bigint; rest: Decimal | null } {
+  const m = AT_SCALE.exec(text.trim());
+  if (m) {
+    const frac = m[3] ?? '';
+    const micros = BigInt(m[2]! + frac + '000000'.slice(frac.length));
+    return { micros: m[1] === '-' ? -micros : micros, rest: null };
+  }
+  const { micros, rest } = splitAtScale(parseDecimal(text));
+  return { micros, rest: rest.isZero() ? null : rest };
+}
+
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
 /** Formats integer micro-units as a plain decimal string with 6 places ("-1.500000"). */
 export function microsToString(micros: bigint): string {
+  if (micros <= MAX_SAFE && micros >= -MAX_SAFE) {
+    // Exact in doubles: whole·1e6 + frac = |micros| < 2^53, with the quotient corrected if rounded.
+    const n = Number(micros);
+    const abs = n < 0 ? -n : n;
+    let whole = Math.floor(abs / 1_000_000);
+    let frac = abs - whole * 1_000_000;
+    if (frac < 0) {
+      whole -= 1;
+      frac += 1_000_000;
+    } else if (frac >= 1_000_000) {
+      whole += 1;
+      frac -= 1_000_000;
+    }
+    return `${n < 0 ? '-' : ''}${whole}.${String(frac + 1_000_000).slice(1)}`;
+  }
   const negative = micros < 0n;
   const abs = negative ? -micros : micros;
   const whole = abs / SCALE;
@@ -48,11 +82,15 @@ export function microsToString(micros: bigint): string {
 /** Formats a ratio num/den as a decimal string with `digits` places, truncated (both non-negative). */
 export function ratioToString(num: bigint, den: bigint, digits = 12): string {
   if (den === 0n) return '0';
-  const scaled = (num * 10n ** BigInt(digits)) / den;
-  const whole = scaled / 10n ** BigInt(digits);
-  const frac = (scaled % 10n ** BigInt(digits)).toString().padStart(digits, '0');
+  const unit = digits === 12 ? E12 : 10n ** BigInt(digits);
+  const scaled = (num * unit) / den;
+  if (scaled >= 0n && scaled < unit && digits > 0) return `0.${scaled.toString().padStart(digits, '0')}`;
+  const whole = scaled / unit;
+  const frac = (scaled % unit).toString().padStart(digits, '0');
   return `${whole}.${frac}`;
 }
+
+const E12 = 10n ** 12n;
 
 /** Parses a non-negative decimal weight (bytes, config weights) to an integer at `digits` places. */
 export function weightToBigInt(text: string, digits = 6): bigint {

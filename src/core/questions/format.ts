@@ -19,7 +19,7 @@ export function formatTeamAnswer(answer: TeamAnswer): string {
   lines.push('', '  Top principals');
   lines.push(
     ...table(
-      answer.topPrincipals.map((p) => ({ label: p.name ? `${p.name} (${p.key})` : p.key, amount: p.amount })),
+      answer.topPrincipals.map((p) => ({ label: p.name && p.name !== p.key ? `${p.name} (${p.key})` : p.key, amount: p.amount })),
       answer.total,
     ),
   );
