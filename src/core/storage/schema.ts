@@ -322,3 +322,35 @@ export const exportAllocations = pgTable(
     }),
   ],
 );
+
+/** How far each kind of collection has got for an org, so an interrupted run resumes. */
+export const collectionCheckpoints = pgTable(
+  'collection_checkpoints',
+  {
+    orgId: text('org_id').notNull(),
+    /** billing, usage */
+    kind: text('kind').notNull(),
+    /** Last day (inclusive) fully collected. */
+    throughDay: date('through_day', { mode: 'string' }).notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.kind] })],
+);
+
+/** One collection run: its window, outcome and counts. */
+export const collectionRuns = pgTable(
+  'collection_runs',
+  {
+    id: text('id').primaryKey(),
+    orgId: text('org_id').notNull(),
+    windowFrom: date('window_from', { mode: 'string' }).notNull(),
+    windowTo: date('window_to', { mode: 'string' }).notNull(),
+    /** running, succeeded, failed */
+    status: text('status').notNull(),
+    summary: jsonb('summary').$type<Record<string, unknown>>(),
+    error: text('error'),
+    startedAt: createdAt(),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+  },
+  (t) => [index('collection_runs_org_idx').on(t.orgId, t.startedAt)],
+);
