@@ -5,12 +5,24 @@ import { apiKeys, environments, principals, resources } from '../storage/schema.
 
 type Table = typeof resources | typeof principals | typeof environments | typeof apiKeys;
 
-/** What one inventory listing saw; each item without org id and validity. */
+/** An inventory item as listed: the row without org and validity, plus when the API says it was created. */
+type Listed<T> = Omit<T, 'orgId' | 'validFrom' | 'validTo'> & { createdAt?: string | null };
+
+/** What one inventory listing saw. */
 export interface InventorySnapshot {
-  environments?: Omit<typeof environments.$inferInsert, 'orgId' | 'validFrom' | 'validTo'>[];
-  resources?: Omit<typeof resources.$inferInsert, 'orgId' | 'validFrom' | 'validTo'>[];
-  principals?: Omit<typeof principals.$inferInsert, 'orgId' | 'validFrom' | 'validTo'>[];
-  apiKeys?: Omit<typeof apiKeys.$inferInsert, 'orgId' | 'validFrom' | 'validTo'>[];
+  environments?: Listed<typeof environments.$inferInsert>[];
+  resources?: Listed<typeof resources.$inferInsert>[];
+  principals?: Listed<typeof principals.$inferInsert>[];
+  apiKeys?: Listed<typeof apiKeys.$inferInsert>[];
+}
+
+/** Options of {@link recordInventory}. */
+export interface RecordOptions {
+  /**
+   * Validity start for items never seen before that carry no creation time: the start of a
+   * backfill, so the months being backfilled see them. Default: the observation time.
+   */
+  firstSeenFrom?: string;
 }
 
 /** Counts of one snapshot: rows opened (new or changed) and closed (changed or gone). */
@@ -30,6 +42,7 @@ export async function recordInventory(
   orgId: string,
   snapshot: InventorySnapshot,
   observedAt: string,
+  options: RecordOptions = {},
 ): Promise<InventorySummary> {
   const summary: InventorySummary = { opened: 0, closed: 0, unchanged: 0 };
   await store.db.transaction(async (tx) => {
@@ -40,7 +53,7 @@ export async function recordInventory(
       [apiKeys, snapshot.apiKeys],
     ];
     for (const [table, items] of kinds) {
-      if (items) await recordKind(tx, table, orgId, items, observedAt, summary);
+      if (items) await recordKind(tx, table, orgId, items, { observedAt, ...options }, summary);
     }
   });
   return summary;
@@ -51,15 +64,19 @@ async function recordKind(
   table: Table,
   orgId: string,
   items: Record<string, unknown>[],
-  observedAt: string,
+  times: { observedAt: string; firstSeenFrom?: string },
   summary: InventorySummary,
 ): Promise<void> {
+  const { observedAt } = times;
+  const known = new Set(
+    (await tx.selectDistinct({ id: table.id }).from(table).where(eq(table.orgId, orgId))).map((r) => r.id),
+  );
   const open = await tx
     .select()
     .from(table)
     .where(and(eq(table.orgId, orgId), isNull(table.validTo)));
   const openById = new Map(open.map((row) => [row.id, row as Record<string, unknown>]));
-  for (const item of items) {
+  for (const { createdAt, ...item } of items) {
     const id = item.id as string;
     const current = openById.get(id);
     openById.delete(id);
@@ -68,8 +85,11 @@ async function recordKind(
       continue;
     }
     if (current) await close(tx, table, orgId, id, observedAt, summary);
+    const validFrom = known.has(id)
+      ? observedAt
+      : ((createdAt as string | null | undefined) ?? times.firstSeenFrom ?? observedAt);
     // biome-ignore lint/suspicious/noExplicitAny: one code path for the four inventory tables
-    await tx.insert(table).values({ ...item, orgId, validFrom: observedAt, validTo: null } as any);
+    await tx.insert(table).values({ ...item, orgId, validFrom, validTo: null } as any);
     summary.opened++;
   }
   for (const id of openById.keys()) await close(tx, table, orgId, id as string, observedAt, summary);

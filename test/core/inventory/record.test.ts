@@ -66,3 +66,29 @@ describe('inventory with validity intervals', () => {
     expect(await store.db.select().from(principals)).toHaveLength(3);
   });
 });
+
+describe('inventory first seen during a backfill', () => {
+  it('dates a new item from its creation time, else from the backfill start', async () => {
+    const store = await createTestStore();
+    try {
+      await recordInventory(
+        store,
+        'org-1',
+        {
+          resources: [
+            { id: 'lkc-1', kind: 'kafka_cluster', createdAt: '2026-10-12T08:00:00Z' },
+            { id: 'lkc-2', kind: 'kafka_cluster' },
+          ],
+        },
+        '2026-11-23T10:00:00Z',
+        { firstSeenFrom: '2026-10-01T00:00:00Z' },
+      );
+      const october = await loadInventory(store, 'org-1', '2026-10-01', '2026-11-01');
+      expect(october.resourceOn('lkc-1', '2026-10-11')).toBeUndefined();
+      expect(october.resourceOn('lkc-1', '2026-10-12')?.id).toBe('lkc-1');
+      expect(october.resourceOn('lkc-2', '2026-10-01')?.id).toBe('lkc-2');
+    } finally {
+      await store.close();
+    }
+  });
+});
