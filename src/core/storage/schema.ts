@@ -354,3 +354,69 @@ export const collectionRuns = pgTable(
   },
   (t) => [index('collection_runs_org_idx').on(t.orgId, t.startedAt)],
 );
+
+/** A closed month per org: its frozen run and how it was closed. Open and provisional are derived. */
+export const periodCloses = pgTable(
+  'period_closes',
+  {
+    orgId: text('org_id').notNull(),
+    /** YYYY-MM */
+    period: text('period').notNull(),
+    /** The allocation run the month was closed with; its figures never change. */
+    runId: text('run_id').notNull(),
+    reconciliationId: text('reconciliation_id'),
+    forced: boolean('forced').notNull().default(false),
+    reason: text('reason'),
+    closedBy: text('closed_by'),
+    closedAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.period] })],
+);
+
+/** A reconciliation of one org's month against one run: every check with both sides. */
+export const reconciliations = pgTable(
+  'reconciliations',
+  {
+    id: text('id').primaryKey(),
+    orgId: text('org_id').notNull(),
+    period: text('period').notNull(),
+    runId: text('run_id').notNull(),
+    passed: boolean('passed').notNull(),
+    result: jsonb('result').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('reconciliations_period_idx').on(t.orgId, t.period, t.createdAt)],
+);
+
+/** A correction of a closed month: the new run and what changed per team and product. */
+export const restatements = pgTable(
+  'restatements',
+  {
+    id: text('id').primaryKey(),
+    orgId: text('org_id').notNull(),
+    period: text('period').notNull(),
+    /** The run the month was closed with (or the previous restatement's). */
+    previousRunId: text('previous_run_id').notNull(),
+    runId: text('run_id').notNull(),
+    reason: text('reason'),
+    /** Σ new − Σ previous, exact. */
+    delta: numeric('delta').notNull(),
+    /** Per team and per product: before, after, delta. */
+    changes: jsonb('changes').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('restatements_period_idx').on(t.orgId, t.period)],
+);
+
+/** Invoice usage subtotals per org and month, for reconciliation (also settable in ccost.yaml). */
+export const invoiceSubtotals = pgTable(
+  'invoice_subtotals',
+  {
+    orgId: text('org_id').notNull(),
+    period: text('period').notNull(),
+    usageSubtotal: numeric('usage_subtotal').notNull(),
+    source: text('source').notNull(),
+    recordedAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.period] })],
+);
