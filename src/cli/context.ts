@@ -7,6 +7,8 @@ export interface CliIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   env: NodeJS.ProcessEnv;
+  /** True when stderr is a terminal (progress bars instead of JSON log lines). */
+  isTTY?: boolean;
 }
 
 /** The default io: the process's streams and environment. */
@@ -15,6 +17,7 @@ export function processIo(): CliIo {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
     env: process.env,
+    isTTY: Boolean(process.stderr.isTTY),
   };
 }
 

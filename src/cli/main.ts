@@ -1,9 +1,11 @@
 import { Command, CommanderError } from 'commander';
 import { isCcostError } from '../core/errors/index.ts';
 import { registerAllocate } from './commands/allocate.ts';
+import { registerCollect } from './commands/collect.ts';
 import { registerImport } from './commands/import.ts';
 import { registerMigrate } from './commands/migrate.ts';
 import { registerReport } from './commands/report.ts';
+import { registerSimulate } from './commands/simulate.ts';
 import { type CliIo, processIo } from './context.ts';
 
 /** Exit codes: 0 ok, 1 a ccost error (bad input, missing data), 2 wrong usage, 70 a bug. */
@@ -19,8 +21,10 @@ export function buildProgram(io: CliIo): Command {
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   registerMigrate(program, io);
   registerImport(program, io);
+  registerCollect(program, io);
   registerAllocate(program, io);
   registerReport(program, io);
+  registerSimulate(program, io);
   for (const command of program.commands)
     command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   return program;

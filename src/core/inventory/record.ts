@@ -92,7 +92,10 @@ async function recordKind(
     await tx.insert(table).values({ ...item, orgId, validFrom, validTo: null } as any);
     summary.opened++;
   }
-  for (const id of openById.keys()) await close(tx, table, orgId, id as string, observedAt, summary);
+  for (const [id, row] of openById) {
+    // Unknown principals were never listed (seen only in usage or billing): absence proves nothing.
+    if (row.kind !== 'unknown') await close(tx, table, orgId, id as string, observedAt, summary);
+  }
 }
 
 async function close(tx: Db, table: Table, orgId: string, id: string, at: string, summary: InventorySummary) {

@@ -23,6 +23,11 @@ export interface PageSizes {
   listMax: number;
   metricsDefaultLimit: number;
   metricsMaxLimit: number;
+  /**
+   * Serve at most this many items (or metric groups) per page even when more were asked for, as a
+   * loaded server may: makes every listing span several pages in tests. Unset: no cap.
+   */
+  pageCap?: number;
 }
 
 export const DEFAULT_PAGE_SIZES: PageSizes = {
@@ -143,7 +148,7 @@ interface Page<T> {
 }
 
 function paginate<T>(ctx: HandlerContext, items: T[], key: string, fallback: number, max: number): Page<T> {
-  const size = pageSize(ctx, fallback, max);
+  const size = Math.min(pageSize(ctx, fallback, max), ctx.sizes.pageCap ?? Number.POSITIVE_INFINITY);
   const offset = tokenOffset(ctx, key, ctx.url.searchParams.get('page_token'));
   const metadata: Page<T>['metadata'] = { first: pageUrl(ctx), total_size: items.length };
   if (offset + size < items.length) metadata.next = pageUrl(ctx, encodeToken(key, offset + size));
@@ -235,10 +240,11 @@ export function metricsQuery(ctx: HandlerContext): Reply {
   const points = ctx.model.usage({ ...plan.query, until: ctx.now.toISOString() });
   if (!plan.label)
     return { status: 200, body: shapePoints(points, null, plan.format, { page_size: plan.limit }) };
-  const groups = [...new Set(points.map((p) => p.group))].slice(offset, offset + plan.limit + 1);
-  const pagination: Record<string, unknown> = { page_size: plan.limit };
-  if (groups.length > plan.limit) pagination.next_page_token = encodeToken(key, offset + plan.limit);
-  const shown = new Set(groups.slice(0, plan.limit));
+  const perPage = Math.min(plan.limit, ctx.sizes.pageCap ?? Number.POSITIVE_INFINITY);
+  const groups = [...new Set(points.map((p) => p.group))].slice(offset, offset + perPage + 1);
+  const pagination: Record<string, unknown> = { page_size: perPage };
+  if (groups.length > perPage) pagination.next_page_token = encodeToken(key, offset + perPage);
+  const shown = new Set(groups.slice(0, perPage));
   const data = points.filter((p) => shown.has(p.group));
   return { status: 200, body: shapePoints(data, plan.label, plan.format, pagination) };
 }
