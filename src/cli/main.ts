@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { isCcostError } from '../core/errors/index.ts';
 import { registerAllocate } from './commands/allocate.ts';
 import { registerCollect } from './commands/collect.ts';
+import { registerDemo } from './commands/demo.ts';
 import { registerImport } from './commands/import.ts';
 import { registerMigrate } from './commands/migrate.ts';
 import { registerReport } from './commands/report.ts';
@@ -25,6 +26,7 @@ export function buildProgram(io: CliIo): Command {
   registerAllocate(program, io);
   registerReport(program, io);
   registerSimulate(program, io);
+  registerDemo(program, io);
   for (const command of program.commands)
     command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   return program;

@@ -12,7 +12,9 @@ export function chartTeamAnswer(answer: TeamAnswer, options: { monthlyBudget?: s
     title: `Team ${answer.team} — ${answer.period.label}`,
     labels,
     series: answer.daily.series.map((s) => ({ label: productLabel(s.product), values: s.values })),
-    previous: { label: answer.previous.label, values: answer.daily.previous },
+    previous: new Decimal(answer.previousTotal).isZero()
+      ? undefined
+      : { label: answer.previous.label, values: answer.daily.previous },
     budgetPerDay: options.monthlyBudget ? perDay(options.monthlyBudget, labels.length) : undefined,
   });
 }

@@ -16,10 +16,13 @@ export function formatTeamAnswer(answer: TeamAnswer): string {
       answer.total,
     ),
   );
-  lines.push('', '  Top principals');
+  lines.push('', '  Top owners (principals and resources)');
   lines.push(
     ...table(
-      answer.topPrincipals.map((p) => ({ label: p.name && p.name !== p.key ? `${p.name} (${p.key})` : p.key, amount: p.amount })),
+      answer.topPrincipals.map((p) => ({
+        label: p.name && p.name !== p.key ? `${p.name} (${p.key})` : p.key,
+        amount: p.amount,
+      })),
       answer.total,
     ),
   );
