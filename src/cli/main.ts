@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { isCcostError } from '../core/errors/index.ts';
 import { registerAllocate } from './commands/allocate.ts';
+import { registerClose } from './commands/close.ts';
 import { registerCollect } from './commands/collect.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerImport } from './commands/import.ts';
@@ -25,6 +26,7 @@ export function buildProgram(io: CliIo): Command {
   registerCollect(program, io);
   registerAllocate(program, io);
   registerReport(program, io);
+  registerClose(program, io);
   registerSimulate(program, io);
   registerDemo(program, io);
   for (const command of program.commands)

@@ -26,7 +26,11 @@ export interface PeriodStatus {
 }
 
 /** The state of a month at `now`, given its close record if any. */
-export function stateOf(month: string, now: Date, closed: boolean): { state: PeriodState; settled: boolean; settlesAt: string } {
+export function stateOf(
+  month: string,
+  now: Date,
+  closed: boolean,
+): { state: PeriodState; settled: boolean; settlesAt: string } {
   const { to } = parseMonth(month);
   const end = Date.parse(`${to}T00:00:00Z`);
   const settlesAt = new Date(end + SETTLING_HOURS * 3_600_000);
@@ -36,7 +40,12 @@ export function stateOf(month: string, now: Date, closed: boolean): { state: Per
 }
 
 /** Reads a month's status from the database. */
-export async function periodStatus(store: Store, orgId: string, month: string, now = new Date()): Promise<PeriodStatus> {
+export async function periodStatus(
+  store: Store,
+  orgId: string,
+  month: string,
+  now = new Date(),
+): Promise<PeriodStatus> {
   const period = parseMonth(month);
   const [close] = await store.db
     .select()

@@ -89,7 +89,9 @@ export const organizationSchema = z.strictObject({
   api_url: z.url().optional(),
   telemetry_url: z.url().optional(),
   /** Invoice usage subtotals by month (`2026-10: 12345.67`), for `ccost reconcile`. */
-  invoices: z.record(z.string().regex(/^\d{4}-\d{2}$/, 'months are written YYYY-MM'), decimalText).default({}),
+  invoices: z
+    .record(z.string().regex(/^\d{4}-\d{2}$/, 'months are written YYYY-MM'), decimalText)
+    .default({}),
 });
 
 export const configSchema = z.strictObject({

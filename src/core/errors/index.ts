@@ -2,6 +2,7 @@
 export const ErrorCode = {
   ConfigInvalid: 'config_invalid',
   CloseRefused: 'close_refused',
+  ChecksFailed: 'checks_failed',
   PeriodClosed: 'period_closed',
   ConfigNotFound: 'config_not_found',
   InputInvalid: 'input_invalid',

@@ -3,8 +3,9 @@
  * the invoice usage subtotal, the native export against both, and completeness. Every check
  * reports both sides and the difference; `fail` blocks closing, `warn` does not.
  */
-import { type SQL, sql } from 'drizzle-orm';
+
 import { Decimal } from 'decimal.js';
+import { type SQL, sql } from 'drizzle-orm';
 import type { Month } from '../allocation/period.ts';
 import type { Store } from '../storage/database.ts';
 
@@ -48,7 +49,14 @@ export async function checkConservation(input: CheckInput): Promise<CheckResult>
   const lines = sql`select id, start_date, product, line_type, resource_id, amount from billing_lines
     where org_id = ${orgId} and start_date >= ${period.from} and start_date < ${period.to}`;
   const allocated = sql`select line_id, sum(amount) as amount from allocations where run_id = ${runId} group by line_id`;
-  const mismatches = await rows<{ id: number; day: string; line_type: string; resource_id: string | null; billed: string; allocated: string }>(
+  const mismatches = await rows<{
+    id: number;
+    day: string;
+    line_type: string;
+    resource_id: string | null;
+    billed: string;
+    allocated: string;
+  }>(
     input,
     sql`select coalesce(l.id, a.line_id) as id, to_char(l.start_date, 'YYYY-MM-DD') as day, l.line_type, l.resource_id,
           coalesce(l.amount, 0) as billed, coalesce(a.amount, 0) as allocated
@@ -70,17 +78,20 @@ export async function checkConservation(input: CheckInput): Promise<CheckResult>
     left: { label: 'allocated', value: alloc.toFixed() },
     right: { label: 'billed', value: billed.toFixed() },
     difference: alloc.minus(billed).toFixed(),
-    details: mismatches.slice(0, MAX_DETAILS).map((m) =>
-      m.day
-        ? `line ${m.id} (${m.day} ${m.line_type} ${m.resource_id ?? 'no resource'}): allocated ${d(m.allocated).toFixed()} ≠ billed ${d(m.billed).toFixed()}`
-        : `line ${m.id}: allocated ${d(m.allocated).toFixed()} but the line is no longer billed`,
-    ),
+    details: mismatches
+      .slice(0, MAX_DETAILS)
+      .map((m) =>
+        m.day
+          ? `line ${m.id} (${m.day} ${m.line_type} ${m.resource_id ?? 'no resource'}): allocated ${d(m.allocated).toFixed()} ≠ billed ${d(m.billed).toFixed()}`
+          : `line ${m.id}: allocated ${d(m.allocated).toFixed()} but the line is no longer billed`,
+      ),
   };
 }
 
 /** Σ billing lines against the invoice's usage subtotal; passes within less than one cent. */
 export async function checkInvoice(input: CheckInput): Promise<CheckResult> {
-  const title = 'Billing lines match the invoice usage subtotal (tax, marketplace and prior-period adjustments excluded)';
+  const title =
+    'Billing lines match the invoice usage subtotal (tax, marketplace and prior-period adjustments excluded)';
   const [total] = await rows<{ billed: string }>(
     input,
     sql`select coalesce(sum(amount), 0) as billed from billing_lines
@@ -93,7 +104,9 @@ export async function checkInvoice(input: CheckInput): Promise<CheckResult> {
       title,
       status: 'skip',
       left: { label: 'billing lines', value: billed.toFixed() },
-      details: [`no invoice subtotal for ${input.period.month}: pass --invoice-subtotal or set organizations[].invoices in ccost.yaml`],
+      details: [
+        `no invoice subtotal for ${input.period.month}: pass --invoice-subtotal or set organizations[].invoices in ccost.yaml`,
+      ],
     };
   }
   const invoice = d(input.invoiceSubtotal.amount);
@@ -105,7 +118,9 @@ export async function checkInvoice(input: CheckInput): Promise<CheckResult> {
     left: { label: 'billing lines', value: billed.toFixed() },
     right: { label: `invoice (${input.invoiceSubtotal.source})`, value: invoice.toFixed() },
     difference: diff.toFixed(),
-    details: diff.abs().lt('0.01') ? [] : [`billing lines are ${diff.isNegative() ? 'below' : 'above'} the invoice by ${diff.abs().toFixed()}`],
+    details: diff.abs().lt('0.01')
+      ? []
+      : [`billing lines are ${diff.isNegative() ? 'below' : 'above'} the invoice by ${diff.abs().toFixed()}`],
   };
 }
 
@@ -131,7 +146,13 @@ export async function checkExportTotals(input: CheckInput): Promise<CheckResult>
     sql`select lower(product) as product, sum(chargeback_cost) as amount from export_allocations`,
     sql`group by 1`,
   );
-  if (exported.length === 0) return { id: 'export_totals', title, status: 'skip', details: ['no native export imported for this month'] };
+  if (exported.length === 0)
+    return {
+      id: 'export_totals',
+      title,
+      status: 'skip',
+      details: ['no native export imported for this month'],
+    };
   const billed = await rows<{ product: string; line_type: string; amount: string }>(
     input,
     sql`select product, line_type, sum(amount) as amount from billing_lines
@@ -148,7 +169,10 @@ export async function checkExportTotals(input: CheckInput): Promise<CheckResult>
   for (const key of [...new Set([...ours.keys(), ...theirs.keys()])].sort()) {
     const a = ours.get(key) ?? d(0);
     const b = theirs.get(key) ?? d(0);
-    if (!a.equals(b)) details.push(`${key}: billing ${a.toFixed()} vs export ${b.toFixed()} (difference ${a.minus(b).toFixed()})`);
+    if (!a.equals(b))
+      details.push(
+        `${key}: billing ${a.toFixed()} vs export ${b.toFixed()} (difference ${a.minus(b).toFixed()})`,
+      );
   }
   const totalOurs = [...ours.values()].reduce((s, v) => s.plus(v), d(0));
   const totalTheirs = [...theirs.values()].reduce((s, v) => s.plus(v), d(0));
@@ -171,7 +195,13 @@ export async function checkExportOwners(input: CheckInput): Promise<CheckResult>
     sql`select owner_id, sum(chargeback_cost) as amount from export_allocations`,
     sql`group by 1`,
   );
-  if (theirs.length === 0) return { id: 'export_owners', title, status: 'skip', details: ['no native export imported for this month'] };
+  if (theirs.length === 0)
+    return {
+      id: 'export_owners',
+      title,
+      status: 'skip',
+      details: ['no native export imported for this month'],
+    };
   const ours = await rows<{ owner_id: string; amount: string }>(
     input,
     sql`select owner_id, sum(amount) as amount from allocations where run_id = ${input.runId} group by 1`,
@@ -186,7 +216,10 @@ export async function checkExportOwners(input: CheckInput): Promise<CheckResult>
   const gap = diffs.reduce((s, x) => s.plus(x.ours.minus(x.theirs).abs()), d(0));
   const scale = diffs.reduce((s, x) => s.plus(x.ours.abs()).plus(x.theirs.abs()), d(0));
   const agreement = scale.isZero() ? d(1) : d(1).minus(gap.div(scale));
-  diffs.sort((x, y) => y.ours.minus(y.theirs).abs().comparedTo(x.ours.minus(x.theirs).abs()) || x.owner.localeCompare(y.owner));
+  diffs.sort(
+    (x, y) =>
+      y.ours.minus(y.theirs).abs().comparedTo(x.ours.minus(x.theirs).abs()) || x.owner.localeCompare(y.owner),
+  );
   return {
     id: 'export_owners',
     title,

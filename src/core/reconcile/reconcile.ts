@@ -126,6 +126,9 @@ function validSubtotal(text: string): string {
   try {
     return parseDecimal(text).toFixed();
   } catch {
-    throw new CcostError(ErrorCode.UsageError, `--invoice-subtotal must be a decimal amount such as 12345.67 (got "${text}")`);
+    throw new CcostError(
+      ErrorCode.UsageError,
+      `--invoice-subtotal must be a decimal amount such as 12345.67 (got "${text}")`,
+    );
   }
 }
