@@ -63,7 +63,8 @@ export async function reconcileMonth(store: Store, options: ReconcileOptions): P
     invoiceSubtotal: await invoiceSubtotal(store, options, period.month),
     settled: state.settled,
     settlesAt: state.settlesAt,
-    expectedUntil: today < period.to ? today : period.to,
+    // Days before today are expected to be billed (all of them once the month is over).
+    expectedUntil: [today, period.to].sort()[0]!,
   };
   const checks = [
     await checkConservation(input),

@@ -27,7 +27,8 @@ describe('centsForDisplay', () => {
         expect(shown.toFixed(2)).toBe(total);
         const exact = amounts.reduce((s, a) => s.plus(a), new Decimal(0));
         expect(exact.minus(total).abs().lte('0.005')).toBe(true);
-        parts.forEach((p, i) => expect(new Decimal(p).minus(amounts[i]!).abs().lt('0.01')).toBe(true));
+        for (const [i, p] of parts.entries())
+          expect(new Decimal(p).minus(amounts[i]!).abs().lt('0.01')).toBe(true);
       }),
     );
   });
