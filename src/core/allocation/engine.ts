@@ -97,7 +97,26 @@ export function ownerKindOf(ownerId: string): string {
  * last in their day, weighted by what each owner was allocated from the day's other lines.
  */
 export function allocate(lines: readonly EngineLine[], ctx: EngineContext): AllocationRow[] {
-  return run(lines, ctx).rows;
+  const state = newState(ctx);
+  for (const _ of allocation(lines, state));
+  return state.rows;
+}
+
+/**
+ * `allocate` as a stream: yields the rows in small batches (those of one line), in the order
+ * `allocate` returns them, so a caller can store rows while the next are being allocated and
+ * never holds them all.
+ */
+export function* allocateInBatches(
+  lines: readonly EngineLine[],
+  ctx: EngineContext,
+): Generator<AllocationRow[]> {
+  const state = newState(ctx);
+  for (const _ of allocation(lines, state)) {
+    if (state.rows.length === 0) continue;
+    yield state.rows;
+    state.rows = [];
+  }
 }
 
 /** The owners and weights each line was split over, as `allocate` used them (for benchmarks and checks). */
@@ -110,36 +129,36 @@ export interface LineTarget {
 
 /** Runs `allocate` and returns, per line in allocation order, the target its amount was split over. */
 export function resolveTargets(lines: readonly EngineLine[], ctx: EngineContext): LineTarget[] {
-  const targets: LineTarget[] = [];
-  run(lines, ctx, targets);
-  return targets;
+  const state = newState(ctx);
+  state.targets = [];
+  for (const _ of allocation(lines, state)) state.rows = [];
+  return state.targets;
 }
 
-function run(lines: readonly EngineLine[], ctx: EngineContext, targets?: LineTarget[]): State {
+function newState(ctx: EngineContext): State {
+  return { ctx, rows: [], teamCache: new Map(), ownerTotals: new Map(), trackTotals: false };
+}
+
+/** Allocates bucket (org and day) after bucket into `state.rows`, pausing after each line. */
+function* allocation(lines: readonly EngineLine[], state: State): Generator<void> {
   const byDay = new Map<string, { line: EngineLine; rule: Rule }[]>();
   for (const line of lines) {
-    const rule = ctx.rules.ruleFor(line.orgId, line.product, line.lineType, line.day);
+    const rule = state.ctx.rules.ruleFor(line.orgId, line.product, line.lineType, line.day);
     const key = `${line.orgId}|${line.day}`;
     const list = byDay.get(key);
     if (list) list.push({ line, rule });
     else byDay.set(key, [{ line, rule }]);
   }
-  const state: State = {
-    ctx,
-    rows: [],
-    teamCache: new Map(),
-    ownerTotals: new Map(),
-    trackTotals: false,
-    targets,
-  };
   for (const key of [...byDay.keys()].sort()) {
     const items = byDay.get(key)!;
     items.sort((a, b) => rank(a.rule) - rank(b.rule) || a.line.id - b.line.id);
     state.ownerTotals = new Map();
     state.trackTotals = items.some((item) => rank(item.rule) === 1);
-    for (const { line, rule } of items) allocateLine(line, rule, state);
+    for (const { line, rule } of items) {
+      allocateLine(line, rule, state);
+      yield;
+    }
   }
-  return state;
 }
 
 /** What the engine carries from line to line. */

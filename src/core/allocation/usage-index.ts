@@ -1,4 +1,4 @@
-import { and, eq, gte, inArray, lt } from 'drizzle-orm';
+import { and, eq, gte, inArray, lt, sql } from 'drizzle-orm';
 import { weightToBigInt } from '../money/amount.ts';
 import type { Store } from '../storage/database.ts';
 import { usage, usageFetches } from '../storage/schema.ts';
@@ -79,31 +79,34 @@ export async function loadUsageIndex(
   records: UsageRecord[];
   fetches: { resourceId: string; day: string; status: string }[];
 }> {
-  const rows = await store.db
-    .select({
-      resourceId: usage.resourceId,
-      bucketStart: usage.bucketStart,
-      principalId: usage.subjectId,
-      metric: usage.metric,
-      value: usage.value,
-    })
-    .from(usage)
-    .where(
-      and(
-        eq(usage.orgId, orgId),
-        eq(usage.granularity, 'day'),
-        eq(usage.subjectKind, 'principal'),
-        inArray(usage.metric, [WRITE_METRIC, READ_METRIC]),
-        gte(usage.bucketStart, `${from}T00:00:00Z`),
-        lt(usage.bucketStart, `${to}T00:00:00Z`),
-      ),
-    )
-    .orderBy(usage.resourceId, usage.bucketStart, usage.subjectId, usage.metric);
-  const records = rows.map((r) => ({ ...r, day: new Date(r.bucketStart).toISOString().slice(0, 10) }));
-  const fetches = await store.db
-    .select({ resourceId: usageFetches.resourceId, day: usageFetches.day, status: usageFetches.status })
-    .from(usageFetches)
-    .where(and(eq(usageFetches.orgId, orgId), gte(usageFetches.day, from), lt(usageFetches.day, to)))
-    .orderBy(usageFetches.resourceId, usageFetches.day);
+  const [records, fetches]: [UsageRecord[], { resourceId: string; day: string; status: string }[]] =
+    await Promise.all([
+      store.db
+        .select({
+          resourceId: usage.resourceId,
+          // The UTC day of the bucket, computed by the database rather than per row in JS.
+          day: sql<string>`to_char(${usage.bucketStart} at time zone 'UTC', 'YYYY-MM-DD')`,
+          principalId: usage.subjectId,
+          metric: usage.metric,
+          value: usage.value,
+        })
+        .from(usage)
+        .where(
+          and(
+            eq(usage.orgId, orgId),
+            eq(usage.granularity, 'day'),
+            eq(usage.subjectKind, 'principal'),
+            inArray(usage.metric, [WRITE_METRIC, READ_METRIC]),
+            gte(usage.bucketStart, `${from}T00:00:00Z`),
+            lt(usage.bucketStart, `${to}T00:00:00Z`),
+          ),
+        )
+        .orderBy(usage.resourceId, usage.bucketStart, usage.subjectId, usage.metric),
+      store.db
+        .select({ resourceId: usageFetches.resourceId, day: usageFetches.day, status: usageFetches.status })
+        .from(usageFetches)
+        .where(and(eq(usageFetches.orgId, orgId), gte(usageFetches.day, from), lt(usageFetches.day, to)))
+        .orderBy(usageFetches.resourceId, usageFetches.day),
+    ]);
   return { index: new MemoryUsageIndex(records, fetches), records, fetches };
 }

@@ -71,6 +71,13 @@ export class InventoryView {
     );
   }
 
+  /** Ids of every Kafka cluster in the view, sorted. */
+  kafkaClusterIds(): string[] {
+    return [
+      ...new Set(this.rows.resources.filter((r) => r.kind === 'kafka_cluster').map((r) => r.id)),
+    ].sort();
+  }
+
   /** Ids of the Kafka clusters in an environment on `day`, sorted. */
   kafkaClustersOn(environmentId: string, day: string): string[] {
     const key = `${environmentId}|${day}`;

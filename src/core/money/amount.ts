@@ -36,6 +36,7 @@ export function splitAtScale(value: Decimal): { micros: bigint; rest: Decimal } 
   return { micros: toMicros(scaled), rest: value.minus(scaled) };
 }
 
+const DIGITS_ONLY = /^\d+$/;
 const AT_SCALE = /^([+-]?)(\d+)(?:\.(\d{0,6}))?$/;
 
 /**
@@ -94,6 +95,10 @@ const E12 = 10n ** 12n;
 
 /** Parses a non-negative decimal weight (bytes, config weights) to an integer at `digits` places. */
 export function weightToBigInt(text: string, digits = 6): bigint {
+  if (DIGITS_ONLY.test(text) && Number.isInteger(digits) && digits >= 0) {
+    // Plain digits (byte counts): exact without a Decimal.
+    return digits === 0 ? BigInt(text) : BigInt(text) * 10n ** BigInt(digits);
+  }
   const value = parseDecimal(text);
   if (value.isNegative()) throw new RangeError(`weight must not be negative: ${text}`);
   return BigInt(value.times(new Decimal(10).pow(digits)).toFixed(0, Decimal.ROUND_DOWN));
