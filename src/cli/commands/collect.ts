@@ -35,6 +35,7 @@ export function registerCollect(program: Command, io: CliIo): void {
             ...clientsFor(org, io),
             since: opts.since,
             until: opts.until,
+            usage: { hourly: config.collection.hourly_usage, topics: config.collection.topic_usage },
             onEvent: eventWriter(io),
           });
           io.stdout(formatSummary(summary));

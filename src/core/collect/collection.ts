@@ -4,17 +4,18 @@
  * way and running it again, leaves the same data as one clean run.
  */
 import { randomUUID } from 'node:crypto';
+import { Decimal } from 'decimal.js';
 import { and, eq, gte, inArray, lt, sql } from 'drizzle-orm';
 import { ensureOrganization, nextDay, type UpsertSummary, upsertBillingLines } from '../billing/store.ts';
 import { type InventorySummary, recordInventory } from '../inventory/record.ts';
 import { loadInventory } from '../inventory/view.ts';
 import type { Store } from '../storage/database.ts';
 import { billingLines, collectionCheckpoints, collectionRuns, principals, usage } from '../storage/schema.ts';
-import { upsertUsage } from '../usage/store.ts';
+import { type UsageInput, upsertUsage } from '../usage/store.ts';
 import { fetchCosts, monthWindows } from './billing.ts';
 import type { ApiClient } from './http.ts';
 import { fetchInventory } from './inventory.ts';
-import { fetchPrincipalUsage } from './metrics.ts';
+import { fetchPrincipalUsage, fetchTopicUsage } from './metrics.ts';
 
 /** Re-fetched on every run: billing data can arrive up to 72 h late. */
 export const TRAILING_DAYS = 4;
@@ -34,6 +35,8 @@ export interface CollectOptions {
   since?: string;
   /** Day after the last day to collect (exclusive); default: today (UTC). */
   until?: string;
+  /** What usage to collect beyond daily bytes per principal (ccost.yaml `collection`). */
+  usage?: { hourly?: boolean; topics?: boolean };
   now?: Date;
   onEvent?: (event: CollectEvent) => void;
 }
@@ -129,12 +132,7 @@ async function collectUsage(
     for (const clusterId of clusters) {
       const days = daysOf(month.from, month.to);
       try {
-        const rows = await fetchPrincipalUsage(options.telemetry, {
-          clusterId,
-          startDate: month.from,
-          endDate: month.to,
-          granularity: 'P1D',
-        });
+        const rows = await fetchClusterUsage(options, clusterId, month);
         await upsertUsage(
           store,
           orgId,
@@ -166,6 +164,42 @@ async function collectUsage(
     emit(`usage ${month.from.slice(0, 7)}`);
   }
   return { usageRows, metricsFailures };
+}
+
+/**
+ * One cluster's usage for one window: daily bytes per principal (summed from hourly ones when
+ * hourly usage is kept), and daily bytes per topic when topic usage is on.
+ */
+async function fetchClusterUsage(
+  options: CollectOptions,
+  clusterId: string,
+  month: { from: string; to: string },
+): Promise<UsageInput[]> {
+  const query = { clusterId, startDate: month.from, endDate: month.to };
+  const rows: UsageInput[] = [];
+  if (options.usage?.hourly) {
+    const hourly = await fetchPrincipalUsage(options.telemetry, { ...query, granularity: 'PT1H' });
+    rows.push(...hourly, ...dailyFromHourly(hourly));
+  } else {
+    rows.push(...(await fetchPrincipalUsage(options.telemetry, { ...query, granularity: 'P1D' })));
+  }
+  if (options.usage?.topics !== false) {
+    rows.push(...(await fetchTopicUsage(options.telemetry, { ...query, granularity: 'P1D' })));
+  }
+  return rows;
+}
+
+/** Daily rows as exact sums of hourly ones (byte counters add up; no gauges here). */
+export function dailyFromHourly(hourly: readonly UsageInput[]): UsageInput[] {
+  const sums = new Map<string, { row: UsageInput; total: Decimal }>();
+  for (const h of hourly) {
+    const day = h.bucketStart.slice(0, 10);
+    const key = `${day}|${h.resourceId}|${h.subjectKind}|${h.subjectId}|${h.metric}`;
+    const entry = sums.get(key);
+    if (entry) entry.total = entry.total.plus(h.value);
+    else sums.set(key, { row: { ...h, bucketStart: day, granularity: 'day' }, total: new Decimal(h.value) });
+  }
+  return [...sums.values()].map(({ row, total }) => ({ ...row, value: total.toFixed() }));
 }
 
 /** Kafka clusters in the inventory during the window, and any billed `lkc-` id it lacks. */

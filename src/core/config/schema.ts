@@ -94,8 +94,16 @@ export const organizationSchema = z.strictObject({
     .default({}),
 });
 
+export const collectionSchema = z.strictObject({
+  /** Also keep hourly bytes per principal (daily rows are always stored; allocation uses them). */
+  hourly_usage: z.boolean().default(false),
+  /** Collect received, sent and retained bytes per topic (for topic views and topic-mode clusters). */
+  topic_usage: z.boolean().default(true),
+});
+
 export const configSchema = z.strictObject({
   currency: z.string().length(3).default('USD'),
+  collection: collectionSchema.default({ hourly_usage: false, topic_usage: true }),
   organizations: z.array(organizationSchema).default([]),
   teams: z
     .record(z.string().regex(/^[a-z0-9][a-z0-9_.-]*$/i, 'team names are letters, digits, . _ -'), teamSchema)

@@ -8,6 +8,19 @@ import { createTestStore } from '../../helpers/store.ts';
 
 const NOW = '2026-11-05T06:00:00Z';
 const now = new Date(NOW);
+/** Topic usage is checked once; the slower fault scenarios collect principal usage only. */
+const principalsOnly = { topics: false };
+/** The slower scenarios collect the first ten days; they compare with that part of the clean run. */
+const SHORT = { since: '2026-10-01', until: '2026-10-11' };
+type Row = Record<string, string>;
+const firstTenDays = (s: Awaited<ReturnType<typeof dataSnapshot>>) => ({
+  ...s,
+  billing: s.billing.filter((b) => (b as Row).start_date! < SHORT.until),
+  usage: s.usage.filter(
+    (u) => (u as Row).subject_kind === 'principal' && (u as Row).bucket_start! < SHORT.until,
+  ),
+  fetches: s.fetches.filter((f) => (f as Row).day! < SHORT.until),
+});
 
 describe('collection from the simulated Confluent Cloud', () => {
   let org: Awaited<ReturnType<typeof startSimulatedOrg>>;
@@ -30,6 +43,8 @@ describe('collection from the simulated Confluent Cloud', () => {
     expect(run.total).toBe(new Decimal(org.model.billingTotal('2026-10-01', '2026-11-01')).toFixed());
     expect(cleanSnapshot.billing.length).toBe(org.model.billingLines('2026-10-01', '2026-11-01').length);
     expect(cleanSnapshot.usage.length).toBeGreaterThan(100);
+    const kinds = new Set(cleanSnapshot.usage.map((u) => (u as { subject_kind: string }).subject_kind));
+    expect([...kinds].sort()).toEqual(['principal', 'topic']);
     expect(cleanSnapshot.fetches.every((f) => (f as { status: string }).status === 'ok')).toBe(true);
   });
 
@@ -50,18 +65,18 @@ describe('collection from the simulated Confluent Cloud', () => {
   it('completes through 429s, 5xx, truncated pages and expired tokens with no duplicate or missing line', async () => {
     const faulty = await startSimulatedOrg({
       now: NOW,
-      faults: { rateLimit: 5, serverError: 7, truncatePage: 2, expireToken: 3 },
+      faults: { rateLimit: 5, serverError: 7, truncatePage: 2, expireToken: 3, slowMs: 2 },
       smallPages: true,
     });
     const store = await createTestStore();
     try {
-      await collectFrom(store, faulty.sim, faulty.model, { since: '2026-10-01', until: '2026-11-01', now });
+      await collectFrom(store, faulty.sim, faulty.model, { ...SHORT, now, usage: principalsOnly });
       const stats = faulty.sim.stats();
       expect(stats.faults.rateLimited).toBeGreaterThan(0);
       expect(stats.faults.serverErrors).toBeGreaterThan(0);
       expect(stats.faults.truncatedPages).toBeGreaterThan(0);
       expect(stats.faults.expiredTokens).toBeGreaterThan(0);
-      expect(await dataSnapshot(store)).toEqual(cleanSnapshot);
+      expect(await dataSnapshot(store)).toEqual(firstTenDays(cleanSnapshot));
     } finally {
       await store.close();
       await faulty.sim.stop();
@@ -76,20 +91,29 @@ describe('collection from the simulated Confluent Cloud', () => {
       const crashing = {
         ...clients.telemetry,
         postJson: async (...args: Parameters<typeof clients.telemetry.postJson>) => {
-          if (++calls === 20) throw new Error('killed');
+          if (++calls === 12) throw new Error('killed');
           return clients.telemetry.postJson(...args);
         },
       };
       await expect(
-        collectFrom(store, org.sim, org.model, {
-          since: '2026-10-01',
-          until: '2026-11-01',
-          now,
-          telemetry: crashing,
-        }),
+        collectFrom(store, org.sim, org.model, { ...SHORT, now, telemetry: crashing, usage: principalsOnly }),
       ).resolves.toMatchObject({ metricsFailures: [expect.objectContaining({ error: 'killed' })] });
-      await collectFrom(store, org.sim, org.model, { since: '2026-10-01', until: '2026-11-01', now });
-      expect(await dataSnapshot(store)).toEqual(cleanSnapshot);
+      await collectFrom(store, org.sim, org.model, { ...SHORT, now, usage: principalsOnly });
+      expect(await dataSnapshot(store)).toEqual(firstTenDays(cleanSnapshot));
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('keeps hourly usage when configured, with daily rows that are its exact sums', async () => {
+    const store = await createTestStore();
+    try {
+      await collectFrom(store, org.sim, org.model, { ...SHORT, now, usage: { hourly: true, topics: false } });
+      const snapshot = await dataSnapshot(store);
+      const hourly = snapshot.usage.filter((u) => (u as { granularity: string }).granularity === 'hour');
+      expect(hourly.length).toBeGreaterThan(24 * 10);
+      const daily = snapshot.usage.filter((u) => (u as { granularity: string }).granularity === 'day');
+      expect(daily).toEqual(firstTenDays(cleanSnapshot).usage);
     } finally {
       await store.close();
     }
@@ -99,7 +123,11 @@ describe('collection from the simulated Confluent Cloud', () => {
     const late = await startSimulatedOrg({ now: NOW, faults: { lateDay: '2026-11-02' } });
     const store = await createTestStore();
     try {
-      const first = await collectFrom(store, late.sim, late.model, { since: '2026-10-25', now });
+      const first = await collectFrom(store, late.sim, late.model, {
+        since: '2026-10-25',
+        now,
+        usage: principalsOnly,
+      });
       const days = (s: Awaited<ReturnType<typeof dataSnapshot>>) =>
         new Set(s.billing.map((b) => (b as { start_date: string }).start_date));
       expect(days(await dataSnapshot(store)).has('2026-11-02')).toBe(false);
@@ -109,7 +137,7 @@ describe('collection from the simulated Confluent Cloud', () => {
         from: '2026-11-01',
         to: '2026-11-05',
       });
-      const second = await collectFrom(store, late.sim, late.model, { now });
+      const second = await collectFrom(store, late.sim, late.model, { now, usage: principalsOnly });
       expect(second.lines.new).toBe(late.model.billingLines('2026-11-02', '2026-11-03').length);
       expect(days(await dataSnapshot(store)).has('2026-11-02')).toBe(true);
     } finally {
