@@ -28,11 +28,13 @@ export function registerCollect(program: Command, io: CliIo): void {
       }
       const config = readConfig(io, program.opts().config);
       const orgs = organizationsToCollect(config, opts.org);
+      // Every organization's credentials are checked before anything is fetched.
+      const clients = orgs.map((org) => clientsFor(org, io));
       await withStore(io, async (store) => {
-        for (const org of orgs) {
+        for (const [i, org] of orgs.entries()) {
           const summary = await collectOrg(store, {
             orgId: org.id,
-            ...clientsFor(org, io),
+            ...clients[i]!,
             since: opts.since,
             until: opts.until,
             usage: { hourly: config.collection.hourly_usage, topics: config.collection.topic_usage },

@@ -85,7 +85,9 @@ async function collectWindow(
 ): Promise<CollectSummary> {
   const { orgId } = options;
   const months = monthWindows(window.from, window.to).map((w) => ({ from: w.startDate, to: w.endDate }));
-  const emit = progress(options, months.length * 2 + 1);
+  const steps = months.length * 2 + 1;
+  const emit = progress(options, steps);
+  options.onEvent?.({ event: 'collect_start', orgId, from: window.from, to: window.to, steps });
   const snapshot = await fetchInventory(options.api, { now });
   const inventory = await recordInventory(store, orgId, snapshot, now.toISOString(), {
     firstSeenFrom: `${window.from}T00:00:00Z`,
