@@ -17,7 +17,7 @@ describe('ccost CLI', () => {
   beforeAll(async () => {
     cli = createCliHarness();
     configFile = path.join(cli.env.CCOST_HOME!, 'ccost.yaml');
-    writeFileSync(configFile, 'teams:\n  platform:\n    owners:\n      - environment: env-xxx\n');
+    writeFileSync(configFile, 'teams:\n  platform:\n    owners:\n      - lkc-123\n');
   });
   afterAll(async () => {
     await cli.cleanup();
@@ -80,7 +80,7 @@ describe('ccost CLI', () => {
     const table = await cli.run('report', '--month', '2026-10', '--by', 'principal');
     expect(table.stdout).toMatch(/Total\s+\$27\.75\s+100\.0%/);
     const unmapped = report.unmapped.map((u: { ownerId: string }) => u.ownerId);
-    expect(unmapped.length).toBeGreaterThan(0);
+    expect([...unmapped].sort()).toEqual(['env-xxx', 'lcc-456', 'link-1', 'lsrc-1']);
     expect(table.stdout).toContain(`Unowned: ${unmapped.length} owner(s) map to no team: ${unmapped[0]}`);
   });
 

@@ -136,7 +136,14 @@ export function resolveTargets(lines: readonly EngineLine[], ctx: EngineContext)
 }
 
 function newState(ctx: EngineContext): State {
-  return { ctx, rows: [], teamCache: new Map(), ownerTotals: new Map(), trackTotals: false };
+  return {
+    ctx,
+    rows: [],
+    teamCache: new Map(),
+    ownerTotals: new Map(),
+    ownerTeams: new Map(),
+    trackTotals: false,
+  };
 }
 
 /** Allocates bucket (org and day) after bucket into `state.rows`, pausing after each line. */
@@ -153,6 +160,7 @@ function* allocation(lines: readonly EngineLine[], state: State): Generator<void
     const items = byDay.get(key)!;
     items.sort((a, b) => rank(a.rule) - rank(b.rule) || a.line.id - b.line.id);
     state.ownerTotals = new Map();
+    state.ownerTeams = new Map();
     state.trackTotals = items.some((item) => rank(item.rule) === 1);
     for (const { line, rule } of items) {
       allocateLine(line, rule, state);
@@ -169,6 +177,11 @@ interface State {
   teamCache: Map<string, Map<string, string>>;
   /** Per owner, what the current bucket's non-proportional lines gave it (weights for Support). */
   ownerTotals: Map<string, bigint>;
+  /**
+   * Per owner, the team its other lines of the bucket went to: Support rows carry no environment,
+   * so they follow the owner's team that day rather than resolving it without one.
+   */
+  ownerTeams: Map<string, string>;
   /** Whether the current bucket has proportional lines, i.e. whether `ownerTotals` is needed. */
   trackTotals: boolean;
   /** When set, collects each line's final target. */
@@ -245,6 +258,7 @@ function pushRows(line: EngineLine, split: Split, state: State): void {
       state.ownerTotals.set(ownerId, (state.ownerTotals.get(ownerId) ?? 0n) + part);
     }
     const amount = microsToString(part);
+    const team = isUnallocated ? UNALLOCATED_TEAM : teamOfRow(ownerId, line, method, state, teams);
     rows.push({
       lineId: line.id,
       bucket: line.day,
@@ -256,7 +270,7 @@ function pushRows(line: EngineLine, split: Split, state: State): void {
       originalAmount: line.amount,
       ownerId,
       ownerKind: ownerKindOf(ownerId),
-      team: isUnallocated ? UNALLOCATED_TEAM : teamOf(ownerId, line, state.ctx, teams),
+      team,
       amount,
       grossAmount: grossPart === part ? amount : microsToString(grossPart),
       usageShare: isUnallocated ? '0' : (equalShare ?? ratioToString(weights[i]!, totalWeight)),
@@ -266,6 +280,21 @@ function pushRows(line: EngineLine, split: Split, state: State): void {
     });
   }
   if (split.rest !== null || split.grossRest !== null) rows.push(roundingRow(line, split));
+}
+
+/** The team of one row; rows of proportional lines follow the owner's team that day. */
+function teamOfRow(
+  ownerId: string,
+  line: EngineLine,
+  method: string,
+  state: State,
+  teams: Map<string, string>,
+): string {
+  if (method === 'proportional')
+    return state.ownerTeams.get(ownerId) ?? teamOf(ownerId, line, state.ctx, teams);
+  const team = teamOf(ownerId, line, state.ctx, teams);
+  if (state.trackTotals) state.ownerTeams.set(ownerId, team);
+  return team;
 }
 
 /** The explicit row for digits beyond the internal scale, so the origin still sums exactly. */

@@ -187,4 +187,26 @@ describe('allocation engine', () => {
       ['lkc-2', '0.500000', 'medium'],
     ]);
   });
+
+  it("gives an owner's Support share to the team its other costs went to that day", () => {
+    const rows = runEngine({
+      lines: [
+        line({ lineType: 'KAFKA_NETWORK_WRITE', amount: '3' }),
+        line({
+          product: 'SUPPORT_CLOUD_BUSINESS',
+          lineType: 'SUPPORT',
+          amount: '1',
+          resourceId: null,
+          environmentId: null,
+        }),
+      ],
+      usage: bytesOn('lkc-1', '2026-10-01', { 'sa-a': [2, 0], 'sa-b': [1, 0] }),
+      fetches: [ok()],
+      config: { teams: { checkout: { owners: [{ environment: 'env-1' }] }, payments: { owners: ['sa-b'] } } },
+    });
+    expect(rows.filter((r) => r.lineType === 'SUPPORT').map((r) => [r.ownerId, r.amount, r.team])).toEqual([
+      ['sa-a', '0.666667', 'checkout'],
+      ['sa-b', '0.333333', 'payments'],
+    ]);
+  });
 });
