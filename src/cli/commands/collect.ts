@@ -62,9 +62,10 @@ export function organizationsToCollect(config: Config, orgId?: string): Config['
 export function clientsFor(org: Config['organizations'][number], io: CliIo) {
   const urls = apiUrls(org, io.env);
   const { apiKey, apiSecret } = apiCredentials(org, io.env);
+  const common = { apiKey, apiSecret, requestsPerSecond: org.requests_per_second };
   return {
-    api: createApiClient({ baseUrl: urls.api, apiKey, apiSecret, name: 'Confluent Cloud API' }),
-    telemetry: createApiClient({ baseUrl: urls.telemetry, apiKey, apiSecret, name: 'Confluent Metrics API' }),
+    api: createApiClient({ ...common, baseUrl: urls.api, name: 'Confluent Cloud API' }),
+    telemetry: createApiClient({ ...common, baseUrl: urls.telemetry, name: 'Confluent Metrics API' }),
   };
 }
 

@@ -88,6 +88,8 @@ export const organizationSchema = z.strictObject({
   api_secret_env: z.string().optional(),
   api_url: z.url().optional(),
   telemetry_url: z.url().optional(),
+  /** Client-side request rate to Confluent's APIs (requests per second); unset: only the server's limits. */
+  requests_per_second: z.number().positive().optional(),
   /** Invoice usage subtotals by month (`2026-10: 12345.67`), for `ccost reconcile`. */
   invoices: z
     .record(z.string().regex(/^\d{4}-\d{2}$/, 'months are written YYYY-MM'), decimalText)
