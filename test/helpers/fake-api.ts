@@ -6,6 +6,8 @@ import { readFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { afterEach } from 'vitest';
+import { type ApiClient, createApiClient } from '../../src/core/collect/http.ts';
 
 /** One request as the fake server saw it. */
 export interface RecordedRequest {
@@ -108,5 +110,33 @@ export function routes(table: Record<string, Handler>): Handler {
     const route = table[`${req.method} ${req.path}`];
     if (route) return route(req, index);
     return { status: 404, body: { errors: [{ status: '404', title: 'Not Found', detail: req.url }] } };
+  };
+}
+
+/**
+ * For test files whose tests each start a fake API and a client for it: returns `serve(handler)`
+ * and closes both after every test.
+ */
+export function fakeApiPerTest(
+  name: string,
+): (handler: Handler) => Promise<{ api: FakeApi; client: ApiClient }> {
+  let api: FakeApi | undefined;
+  let client: ApiClient | undefined;
+  afterEach(async () => {
+    await client?.close();
+    await api?.close();
+    api = undefined;
+    client = undefined;
+  });
+  return async (handler) => {
+    api = await startFakeApi(handler);
+    client = createApiClient({
+      baseUrl: api.url,
+      apiKey: 'KEY',
+      apiSecret: 'SECRET-VALUE',
+      name,
+      sleep: async () => {},
+    });
+    return { api, client };
   };
 }

@@ -1,32 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { naturalKey } from '../../../src/core/billing/cost.ts';
 import { fetchCosts, monthWindows, oneYearBefore } from '../../../src/core/collect/billing.ts';
-import { type ApiClient, createApiClient } from '../../../src/core/collect/http.ts';
 import { ApiError, type CcostError } from '../../../src/core/errors/index.ts';
-import { type FakeApi, fixture, fixtureReply, type Handler, startFakeApi } from '../../helpers/fake-api.ts';
+import { fakeApiPerTest, fixture, fixtureReply, type Handler } from '../../helpers/fake-api.ts';
 
 const NOW = new Date('2026-11-20T08:00:00Z');
 
-let api: FakeApi | undefined;
-let client: ApiClient | undefined;
-afterEach(async () => {
-  await client?.close();
-  await api?.close();
-  api = undefined;
-  client = undefined;
-});
-
-async function serve(handler: Handler): Promise<{ api: FakeApi; client: ApiClient }> {
-  api = await startFakeApi(handler);
-  client = createApiClient({
-    baseUrl: api.url,
-    apiKey: 'KEY',
-    apiSecret: 'SECRET-VALUE',
-    name: 'Confluent Cloud API',
-    sleep: async () => {},
-  });
-  return { api, client };
-}
+const serve = fakeApiPerTest('Confluent Cloud API');
 
 /** September in three pages (the fixtures' `next` links point at api.confluent.cloud), October in one. */
 const paged: Handler = (req) => {

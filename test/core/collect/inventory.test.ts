@@ -1,36 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { type ApiClient, createApiClient } from '../../../src/core/collect/http.ts';
+import { describe, expect, it } from 'vitest';
 import { fetchInventory } from '../../../src/core/collect/inventory.ts';
 import type { CcostError } from '../../../src/core/errors/index.ts';
-import {
-  type FakeApi,
-  fixture,
-  fixtureReply,
-  type Handler,
-  routes,
-  startFakeApi,
-} from '../../helpers/fake-api.ts';
+import { fakeApiPerTest, fixture, fixtureReply, type Handler, routes } from '../../helpers/fake-api.ts';
 
-let api: FakeApi | undefined;
-let client: ApiClient | undefined;
-afterEach(async () => {
-  await client?.close();
-  await api?.close();
-  api = undefined;
-  client = undefined;
-});
-
-async function serve(handler: Handler): Promise<{ api: FakeApi; client: ApiClient }> {
-  api = await startFakeApi(handler);
-  client = createApiClient({
-    baseUrl: api.url,
-    apiKey: 'KEY',
-    apiSecret: 'SECRET-VALUE',
-    name: 'Confluent Cloud API',
-    sleep: async () => {},
-  });
-  return { api, client };
-}
+const serve = fakeApiPerTest('Confluent Cloud API');
 
 const EMPTY_LIST = { status: 200, body: { api_version: 'v', kind: 'List', metadata: {}, data: [] } };
 

@@ -1,5 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { type ApiClient, createApiClient } from '../../../src/core/collect/http.ts';
+import { describe, expect, it } from 'vitest';
 import {
   fetchPrincipalUsage,
   fetchTopicUsage,
@@ -8,28 +7,9 @@ import {
   usageIntervals,
 } from '../../../src/core/collect/metrics.ts';
 import { ApiError, type CcostError } from '../../../src/core/errors/index.ts';
-import { type FakeApi, fixture, fixtureReply, type Handler, startFakeApi } from '../../helpers/fake-api.ts';
+import { fakeApiPerTest, fixture, fixtureReply, type Handler } from '../../helpers/fake-api.ts';
 
-let api: FakeApi | undefined;
-let client: ApiClient | undefined;
-afterEach(async () => {
-  await client?.close();
-  await api?.close();
-  api = undefined;
-  client = undefined;
-});
-
-async function serve(handler: Handler): Promise<{ api: FakeApi; client: ApiClient }> {
-  api = await startFakeApi(handler);
-  client = createApiClient({
-    baseUrl: api.url,
-    apiKey: 'KEY',
-    apiSecret: 'SECRET-VALUE',
-    name: 'Metrics API',
-    sleep: async () => {},
-  });
-  return { api, client };
-}
+const serve = fakeApiPerTest('Metrics API');
 
 const query: MetricsQuery = {
   aggregations: [{ metric: 'io.confluent.kafka.server/request_bytes', agg: 'SUM' }],
