@@ -4,6 +4,7 @@ import { registerAllocate } from './commands/allocate.ts';
 import { registerClose } from './commands/close.ts';
 import { registerCollect } from './commands/collect.ts';
 import { registerDemo } from './commands/demo.ts';
+import { registerExport } from './commands/export.ts';
 import { registerImport } from './commands/import.ts';
 import { registerMigrate } from './commands/migrate.ts';
 import { registerReport } from './commands/report.ts';
@@ -27,6 +28,7 @@ export function buildProgram(io: CliIo): Command {
   registerAllocate(program, io);
   registerReport(program, io);
   registerClose(program, io);
+  registerExport(program, io);
   registerSimulate(program, io);
   registerDemo(program, io);
   for (const command of program.commands)
