@@ -21,21 +21,32 @@ export function registerReport(program: Command, io: CliIo): void {
     .option('--org <org>', 'one organization (default: all)')
     .option('--format <format>', reportFormats.join('|'), 'table')
     .option('--source <source>', `${reportSources.join('|')} (imported native export)`, 'allocations')
-    .action(async (opts: { month: string; by: string; org?: string; format: string; source: string }) => {
-      parseMonth(opts.month);
-      oneOf('--by', opts.by, reportDimensions);
-      oneOf('--format', opts.format, reportFormats);
-      oneOf('--source', opts.source, reportSources);
-      const report = await withStore(io, (store) =>
-        buildReport(store, {
-          month: opts.month,
-          by: opts.by as ReportDimension,
-          orgId: opts.org,
-          source: opts.source as ReportSource,
-        }),
-      );
-      io.stdout(formatReport(report, opts.format as ReportFormat));
-    });
+    .option('--as-closed', "a closed month's figures as closed, before any restatement")
+    .action(
+      async (opts: {
+        month: string;
+        by: string;
+        org?: string;
+        format: string;
+        source: string;
+        asClosed?: boolean;
+      }) => {
+        parseMonth(opts.month);
+        oneOf('--by', opts.by, reportDimensions);
+        oneOf('--format', opts.format, reportFormats);
+        oneOf('--source', opts.source, reportSources);
+        const report = await withStore(io, (store) =>
+          buildReport(store, {
+            month: opts.month,
+            by: opts.by as ReportDimension,
+            orgId: opts.org,
+            source: opts.source as ReportSource,
+            asClosed: opts.asClosed,
+          }),
+        );
+        io.stdout(formatReport(report, opts.format as ReportFormat));
+      },
+    );
 }
 
 function oneOf(flag: string, value: string, allowed: readonly string[]): void {

@@ -5,7 +5,7 @@ import { UNALLOCATED_OWNER } from '../allocation/engine.ts';
 import { type Month, parseMonth } from '../allocation/period.ts';
 import { CcostError, ErrorCode } from '../errors/index.ts';
 import type { Store } from '../storage/database.ts';
-import { allocationRuns, allocations, exportAllocations } from '../storage/schema.ts';
+import { allocationRuns, allocations, exportAllocations, periodCloses } from '../storage/schema.ts';
 import { UNOWNED_TEAM } from '../teams/resolver.ts';
 
 /** Dimensions a report can group by. */
@@ -94,14 +94,16 @@ const sources: Record<ReportSource, SourceColumns> = {
  */
 export async function buildReport(
   store: Store,
-  options: { month: string; by: ReportDimension; orgId?: string; source?: ReportSource },
+  options: { month: string; by: ReportDimension; orgId?: string; source?: ReportSource; asClosed?: boolean },
 ): Promise<Report> {
   const period = parseMonth(options.month);
   const source = options.source ?? 'allocations';
   const scope =
-    source === 'allocations'
-      ? await runScope(store, period, options.orgId)
-      : await exportScope(store, period, options.orgId);
+    source === 'export'
+      ? await exportScope(store, period, options.orgId)
+      : options.asClosed
+        ? await closedScope(store, period, options.orgId)
+        : await runScope(store, period, options.orgId);
   const columns = sources[source];
   const sum = sql<string>`sum(${columns.amount})`;
   const key = columns.groups[options.by];
@@ -169,6 +171,23 @@ async function runScope(store: Store, period: Month, orgId?: string): Promise<Sc
   }
   const runIds = runs.map((r) => r.id);
   return { where: inArray(allocations.runId, runIds), orgIds: runs.map((r) => r.orgId), runIds };
+}
+
+/** The runs the month was closed with: its figures as closed, before any restatement. */
+async function closedScope(store: Store, period: Month, orgId?: string): Promise<Scope> {
+  const closes = await store.db
+    .select({ runId: periodCloses.runId, orgId: periodCloses.orgId })
+    .from(periodCloses)
+    .where(and(eq(periodCloses.period, period.month), orgId ? eq(periodCloses.orgId, orgId) : undefined))
+    .orderBy(periodCloses.orgId);
+  if (closes.length === 0) {
+    throw new CcostError(
+      ErrorCode.NotFound,
+      `${period.month} is not closed${orgId ? ` for ${orgId}` : ''}; drop --as-closed`,
+    );
+  }
+  const runIds = closes.map((c) => c.runId);
+  return { where: inArray(allocations.runId, runIds), orgIds: closes.map((c) => c.orgId), runIds };
 }
 
 async function exportScope(store: Store, period: Month, orgId?: string): Promise<Scope> {
