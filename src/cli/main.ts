@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { isCcostError } from '../core/errors/index.ts';
 import { registerAllocate } from './commands/allocate.ts';
+import { registerAsk } from './commands/ask.ts';
 import { registerClose } from './commands/close.ts';
 import { registerCollect } from './commands/collect.ts';
 import { registerDemo } from './commands/demo.ts';
@@ -27,6 +28,7 @@ export function buildProgram(io: CliIo): Command {
   registerCollect(program, io);
   registerAllocate(program, io);
   registerReport(program, io);
+  registerAsk(program, io);
   registerClose(program, io);
   registerExport(program, io);
   registerSimulate(program, io);
