@@ -8,7 +8,6 @@ import { CloseRefusedError, closeMonth } from '../../../src/core/close/close.ts'
 import { periodStatus, stateOf } from '../../../src/core/close/periods.ts';
 import { listRestatements, restateMonth } from '../../../src/core/close/restate.ts';
 import { reconcileMonth } from '../../../src/core/reconcile/reconcile.ts';
-import { buildReport } from '../../../src/core/reports/report.ts';
 import type { Store } from '../../../src/core/storage/database.ts';
 import { collectFrom, startSimulatedOrg } from '../../helpers/simulated.ts';
 import { createTestStore } from '../../helpers/store.ts';
