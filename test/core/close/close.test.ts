@@ -8,6 +8,7 @@ import { CloseRefusedError, closeMonth } from '../../../src/core/close/close.ts'
 import { periodStatus, stateOf } from '../../../src/core/close/periods.ts';
 import { listRestatements, restateMonth } from '../../../src/core/close/restate.ts';
 import { reconcileMonth } from '../../../src/core/reconcile/reconcile.ts';
+import { buildReport } from '../../../src/core/reports/report.ts';
 import type { Store } from '../../../src/core/storage/database.ts';
 import { collectFrom, startSimulatedOrg } from '../../helpers/simulated.ts';
 import { createTestStore } from '../../helpers/store.ts';
@@ -174,6 +175,10 @@ describe('reconciliation, close and restatement', () => {
     expect((await listRestatements(store, org.orgId, month)).map((x) => x.reason)).toEqual([
       'credit note CN-1',
     ]);
+    const asClosed = await buildReport(store, { month, by: 'team', orgId: org.orgId, asClosed: true });
+    const restated = await buildReport(store, { month, by: 'team', orgId: org.orgId });
+    expect(asClosed.total).toBe(billed);
+    expect(new Decimal(restated.total).minus(asClosed.total).toFixed()).toBe('-101.25');
     expect(await restateMonth(store, { orgId: org.orgId, month, config: org.config })).toBeNull();
   });
 
