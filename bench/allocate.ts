@@ -334,6 +334,8 @@ async function tryStore(
 // Main
 
 const t0 = now();
+/** Other work on the machine skews every number: recorded with the results. */
+const loadAtStart = os.loadavg();
 const SPLIT_TARGET_RATIO = 2;
 const POSTGRES_TARGET_SECONDS = 10;
 
@@ -383,6 +385,8 @@ async function main() {
       cpus: os.cpus().length,
       cpuModel: os.cpus()[0]?.model,
       memoryGB: Math.round(os.totalmem() / 1024 ** 3),
+      loadAverage1mAtStart: round2(loadAtStart[0]!),
+      loadAverage1mAtEnd: round2(os.loadavg()[0]!),
     },
     dataset: {
       scale: SCALE,
@@ -432,6 +436,7 @@ function printReport(
         }
       | { driver: string; error: string }
     )[];
+    machine: { cpus: number; loadAverage1mAtStart: number; loadAverage1mAtEnd: number };
     checks: Record<string, boolean>;
     peakRssMB: number;
     totalSeconds: number;
@@ -495,6 +500,10 @@ function printReport(
   const checks = Object.entries(r.checks).map(([k, v]) => `${k} ${v ? 'ok' : 'FAILED'}`);
   console.log(
     `\nchecks: ${checks.join(', ')}; process peak rss ${num(r.peakRssMB)} MB; ${r.totalSeconds.toFixed(1)} s in all`,
+  );
+  console.log(
+    `machine: ${r.machine.cpus} cpus, load average ${r.machine.loadAverage1mAtStart} at start, ` +
+      `${r.machine.loadAverage1mAtEnd} at end (other work on the machine slows every measure)`,
   );
   console.log('results: bench/out/allocate.json');
 }
