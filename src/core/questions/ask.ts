@@ -6,6 +6,7 @@
 import { sql } from 'drizzle-orm';
 import type { Config } from '../config/schema.ts';
 import type { Store } from '../storage/database.ts';
+import { budgetStatus, formatBudget } from './budget.ts';
 import { chartTeamAnswer } from './chart.ts';
 import { formatTeamAnswer } from './format.ts';
 import { matchName, parseQuestion, type Question } from './grammar.ts';
@@ -42,12 +43,16 @@ export async function ask(
     const team = found.match.id;
     const answer = await answerTeam(store, { team, period: question.period });
     const budget = options.config.teams[team]?.budget?.monthly;
-    const note = question.period.complete
-      ? ''
-      : ` (${question.period.label} is not over yet: figures are partial)`;
+    const lines = [formatTeamAnswer(answer).trimEnd()];
+    if (budget) {
+      const status = budgetStatus({ monthly: budget, actual: answer.total, period: question.period, now });
+      lines.push('', `  ${formatBudget(status)}`);
+    }
+    if (!question.period.complete)
+      lines.push('', `(${question.period.label} is not over yet: figures are partial)`);
     return {
       kind: 'answer',
-      text: `${formatTeamAnswer(answer).trimEnd()}${note ? `\n${note.trim()}` : ''}\n`,
+      text: `${lines.join('\n')}\n`,
       chart: chartTeamAnswer(answer, { monthlyBudget: budget }),
       question,
     };

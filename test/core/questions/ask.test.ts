@@ -27,6 +27,8 @@ describe('ask', () => {
     expect(result.kind).toBe('answer');
     if (result.kind !== 'answer') return;
     expect(result.text).toContain('Team payments, October 2026: $7.09');
+    // A finished month: the forecast is the actual; 7.089844 of a 10.00 budget.
+    expect(result.text).toContain('Budget $10.00: $7.09 spent (70.9%), forecast $7.09 (70.9%)');
     expect(result.chart!.subarray(1, 4).toString()).toBe('PNG');
   });
 
