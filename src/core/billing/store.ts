@@ -1,4 +1,5 @@
 import { and, eq, gte, lt, sql } from 'drizzle-orm';
+import { nextDay } from '../calendar/days.ts';
 import { bulkInsert } from '../storage/bulk.ts';
 import type { Store } from '../storage/database.ts';
 import { billingLines, billingLineVersions, organizations } from '../storage/schema.ts';
@@ -167,9 +168,4 @@ function lineValues(orgId: string, c: NormalizedCost) {
   };
 }
 
-/** The day after a YYYY-MM-DD day. */
-export function nextDay(day: string): string {
-  const d = new Date(`${day}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + 1);
-  return d.toISOString().slice(0, 10);
-}
+export { nextDay };

@@ -6,7 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import { Decimal } from 'decimal.js';
 import { and, eq, gte, inArray, lt, sql } from 'drizzle-orm';
-import { ensureOrganization, nextDay, type UpsertSummary, upsertBillingLines } from '../billing/store.ts';
+import { ensureOrganization, type UpsertSummary, upsertBillingLines } from '../billing/store.ts';
+import { addDays, daysOf, nextDay } from '../calendar/days.ts';
 import { type InventorySummary, recordInventory } from '../inventory/record.ts';
 import { loadInventory } from '../inventory/view.ts';
 import type { Store } from '../storage/database.ts';
@@ -109,7 +110,7 @@ async function collectWindow(
     orgId,
     from: window.from,
     to: window.to,
-    days: daysBetween(window.from, window.to),
+    days: daysOf(window).length,
     lines,
     usageRows,
     inventory,
@@ -132,7 +133,7 @@ async function collectUsage(
   const metricsFailures: CollectSummary['metricsFailures'] = [];
   for (const month of months) {
     for (const clusterId of clusters) {
-      const days = daysOf(month.from, month.to);
+      const days = daysOf(month);
       try {
         const rows = await fetchClusterUsage(options, clusterId, month);
         await upsertUsage(
@@ -349,20 +350,4 @@ function progress(options: CollectOptions, steps: number) {
     done++;
     options.onEvent?.({ event: 'collect_step', orgId: options.orgId, step, done, steps });
   };
-}
-
-function addDays(day: string, n: number): string {
-  const d = new Date(`${day}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + n);
-  return d.toISOString().slice(0, 10);
-}
-
-function daysOf(from: string, to: string): string[] {
-  const out: string[] = [];
-  for (let d = from; d < to; d = nextDay(d)) out.push(d);
-  return out;
-}
-
-function daysBetween(from: string, to: string): number {
-  return daysOf(from, to).length;
 }

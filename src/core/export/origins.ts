@@ -4,7 +4,9 @@
  * works while the rows are written; an export holds at most two pages, one line's rows and two
  * days' billing lines, never the month.
  */
+
 import { type SQL, sql } from 'drizzle-orm';
+import { daysOf, nextDay } from '../calendar/days.ts';
 import type { Store } from '../storage/database.ts';
 import type { ExportScope } from './scope.ts';
 
@@ -115,20 +117,7 @@ async function lineFromRun(store: Store, runId: string, day: string, lineId: num
           a.original_amount::text as "originalAmount", null as "tierDimensions", null as "description"
         from allocations a where a.run_id = ${runId} and a.bucket = ${day}::date and a.line_id = ${lineId} limit 1`,
   );
-  const next = new Date(Date.parse(`${day}T00:00:00Z`) + DAY_MS).toISOString().slice(0, 10);
-  return { ...row!, id: lineId, day, endDate: next };
-}
-
-const DAY_MS = 86_400_000;
-
-/** The days of a month, YYYY-MM-DD. */
-function daysOf(scope: ExportScope): string[] {
-  const days: string[] = [];
-  const end = Date.parse(`${scope.period.to}T00:00:00Z`);
-  for (let t = Date.parse(`${scope.period.from}T00:00:00Z`); t < end; t += DAY_MS) {
-    days.push(new Date(t).toISOString().slice(0, 10));
-  }
-  return days;
+  return { ...row!, id: lineId, day, endDate: nextDay(day) };
 }
 
 /** A promise whose rejection is handled later by whoever awaits it, never reported as unhandled. */
@@ -192,7 +181,7 @@ export async function* originsOf(
   scope: ExportScope,
   pageRows: number,
 ): AsyncGenerator<OriginEvent> {
-  const days = daysOf(scope);
+  const days = daysOf(scope.period);
   const linesOf = dayLines(store, scope.orgId, days);
   let current = -1;
   let lines = new Map<number, OriginLine>();

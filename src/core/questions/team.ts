@@ -1,5 +1,6 @@
 import { Decimal } from 'decimal.js';
 import { and, desc, eq, gte, inArray, lt, sql } from 'drizzle-orm';
+import { daysOf } from '../calendar/days.ts';
 import { CcostError, ErrorCode } from '../errors/index.ts';
 import type { Store } from '../storage/database.ts';
 import { allocations, principals, resources } from '../storage/schema.ts';
@@ -112,14 +113,6 @@ function monthsBetween(a: Date, b: Date): number {
 
 function iso(d: Date): string {
   return d.toISOString().slice(0, 10);
-}
-
-/** Every day in [from, to). */
-export function daysOf(range: { from: string; to: string }): string[] {
-  const out: string[] = [];
-  for (let d = new Date(`${range.from}T00:00:00Z`); iso(d) < range.to; d.setUTCDate(d.getUTCDate() + 1))
-    out.push(iso(d));
-  return out;
 }
 
 function total(amounts: string[]): string {
