@@ -146,13 +146,7 @@ export async function checkExportTotals(input: CheckInput): Promise<CheckResult>
     sql`select lower(product) as product, sum(chargeback_cost) as amount from export_allocations`,
     sql`group by 1`,
   );
-  if (exported.length === 0)
-    return {
-      id: 'export_totals',
-      title,
-      status: 'skip',
-      details: ['no native export imported for this month'],
-    };
+  if (exported.length === 0) return noExport('export_totals', title);
   const billed = await rows<{ product: string; line_type: string; amount: string }>(
     input,
     sql`select product, line_type, sum(amount) as amount from billing_lines
@@ -195,13 +189,7 @@ export async function checkExportOwners(input: CheckInput): Promise<CheckResult>
     sql`select owner_id, sum(chargeback_cost) as amount from export_allocations`,
     sql`group by 1`,
   );
-  if (theirs.length === 0)
-    return {
-      id: 'export_owners',
-      title,
-      status: 'skip',
-      details: ['no native export imported for this month'],
-    };
+  if (theirs.length === 0) return noExport('export_owners', title);
   const ours = await rows<{ owner_id: string; amount: string }>(
     input,
     sql`select owner_id, sum(amount) as amount from allocations where run_id = ${input.runId} group by 1`,
@@ -230,6 +218,11 @@ export async function checkExportOwners(input: CheckInput): Promise<CheckResult>
       .slice(0, 10)
       .map((x) => `${x.owner}: ccost ${x.ours.toFixed()} vs export ${x.theirs.toFixed()}`),
   };
+}
+
+/** The result of an export check for a month with no imported native export. */
+function noExport(id: CheckResult['id'], title: string): CheckResult {
+  return { id, title, status: 'skip', details: ['no native export imported for this month'] };
 }
 
 async function exportRows<T>(input: CheckInput, select: SQL, tail: SQL): Promise<T[]> {
