@@ -45,6 +45,10 @@ export const teamSchema = z.strictObject({
   budget: z.strictObject({ monthly: nonNegativeDecimal }).optional(),
   slack_channel: z.string().optional(),
   display_name: z.string().optional(),
+  /** Slack user ids (U…) who may ask about this team when `slack.visibility` is `teams`. */
+  slack_users: z.array(z.string().min(1)).default([]),
+  /** Slack user group ids (S…) whose members may ask about this team. */
+  slack_groups: z.array(z.string().min(1)).default([]),
 });
 
 /** Allocation methods a rule can name. */
@@ -103,6 +107,63 @@ export const collectionSchema = z.strictObject({
   topic_usage: z.boolean().default(true),
 });
 
+/** Who may see what in Slack, and where finance messages go. */
+export const slackSchema = z.strictObject({
+  /** `all`: everyone in the workspace sees every team; `teams`: members see their own teams only. */
+  visibility: z.enum(['all', 'teams']).default('all'),
+  /** Finance admins: see every team and the org-wide questions (top, unallocated, reconcile). */
+  admins: z
+    .strictObject({
+      users: z.array(z.string().min(1)).default([]),
+      groups: z.array(z.string().min(1)).default([]),
+    })
+    .default({ users: [], groups: [] }),
+  /** Channel id or name for the monthly close digest and org-wide alerts. */
+  finance_channel: z.string().min(1).optional(),
+});
+
+const hourOfDay = z.number().int().min(0).max(23);
+const weekdays = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
+
+/** Scheduled Slack messages. Times are UTC. */
+export const digestsSchema = z.strictObject({
+  monthly_close: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      /** Defaults to `slack.finance_channel`. */
+      channel: z.string().min(1).optional(),
+    })
+    .default({ enabled: true }),
+  weekly_team: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      weekday: z.enum(weekdays).default('monday'),
+      hour: hourOfDay.default(9),
+    })
+    .default({ enabled: true, weekday: 'monday', hour: 9 }),
+  budget_alerts: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      /** Percent of the monthly budget the forecast must reach; each alerts once per month. */
+      thresholds: z.array(z.number().int().positive()).default([80, 100]),
+    })
+    .default({ enabled: true, thresholds: [80, 100] }),
+  anomalies: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      /** A day is anomalous when its cost exceeds the baseline by this percentage… */
+      threshold_percent: z.number().positive().default(50),
+      /** …and by at least this many dollars (ignores noise on tiny amounts). */
+      min_increase: nonNegativeDecimal.default('10'),
+      /** Days before the day in question that form the baseline (their mean). */
+      baseline_days: z.number().int().min(3).max(90).default(14),
+      hour: hourOfDay.default(8),
+      /** Defaults to each team's channel and, for resources, `slack.finance_channel`. */
+      channel: z.string().min(1).optional(),
+    })
+    .default({ enabled: true, threshold_percent: 50, min_increase: '10', baseline_days: 14, hour: 8 }),
+});
+
 export const configSchema = z.strictObject({
   currency: z.string().length(3).default('USD'),
   collection: collectionSchema.default({ hourly_usage: false, topic_usage: true }),
@@ -122,9 +183,18 @@ export const configSchema = z.strictObject({
       rules: z.array(ruleSchema).default([]),
     })
     .default({ cku: { usage_weight: '0.5', even_weight: '0.5' }, flink: 'environment', rules: [] }),
+  slack: slackSchema.default({ visibility: 'all', admins: { users: [], groups: [] } }),
+  digests: digestsSchema.default({
+    monthly_close: { enabled: true },
+    weekly_team: { enabled: true, weekday: 'monday', hour: 9 },
+    budget_alerts: { enabled: true, thresholds: [80, 100] },
+    anomalies: { enabled: true, threshold_percent: 50, min_increase: '10', baseline_days: 14, hour: 8 },
+  }),
 });
 
 export type Config = z.infer<typeof configSchema>;
 export type TeamConfig = z.infer<typeof teamSchema>;
 export type OwnerEntry = z.infer<typeof ownerEntrySchema>;
 export type RuleConfig = z.infer<typeof ruleSchema>;
+export type SlackConfig = z.infer<typeof slackSchema>;
+export type DigestsConfig = z.infer<typeof digestsSchema>;

@@ -420,3 +420,70 @@ export const invoiceSubtotals = pgTable(
   },
   (t) => [primaryKey({ columns: [t.orgId, t.period] })],
 );
+
+/**
+ * Daily sums of one allocation run without the line grain (line type, line, method): what answers,
+ * digests and the API read, so they stay fast as history grows. Written with the run, in its
+ * transaction; sums exactly to the run's allocations.
+ */
+export const allocationRollups = pgTable(
+  'allocation_rollups',
+  {
+    runId: text('run_id').notNull(),
+    bucket: date('bucket', { mode: 'string' }).notNull(),
+    orgId: text('org_id').notNull(),
+    team: text('team').notNull(),
+    product: text('product').notNull(),
+    environmentId: text('environment_id'),
+    resourceId: text('resource_id'),
+    ownerId: text('owner_id').notNull(),
+    ownerKind: text('owner_kind').notNull(),
+    amount: numeric('amount').notNull(),
+    grossAmount: numeric('gross_amount').notNull(),
+  },
+  (t) => [
+    index('allocation_rollups_run_idx').on(t.runId, t.bucket),
+    index('allocation_rollups_team_idx').on(t.runId, t.team, t.bucket),
+  ],
+);
+
+/**
+ * Every scheduled message sent (digests, budget and anomaly alerts), keyed so that the same
+ * message is never posted twice: the key is claimed in the transaction that decides to send.
+ */
+export const sentMessages = pgTable(
+  'sent_messages',
+  {
+    /** e.g. `monthly_close:org-1:2026-10`, `budget:payments:2026-11:80`. */
+    key: text('key').primaryKey(),
+    kind: text('kind').notNull(),
+    channel: text('channel').notNull(),
+    /** pending (claimed), sent, failed */
+    status: text('status').notNull(),
+    messageTs: text('message_ts'),
+    error: text('error'),
+    createdAt: createdAt(),
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+  },
+  (t) => [index('sent_messages_kind_idx').on(t.kind, t.createdAt)],
+);
+
+/** One row per scheduled or triggered job run (collection, allocation, digests): who ran it, how it ended. */
+export const jobRuns = pgTable(
+  'job_runs',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    job: text('job').notNull(),
+    /** Which process ran it (host and pid), for several replicas. */
+    holder: text('holder').notNull(),
+    /** running, succeeded, failed, skipped */
+    outcome: text('outcome').notNull(),
+    trigger: text('trigger').notNull().default('schedule'),
+    attempt: integer('attempt').notNull().default(1),
+    startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+    counts: jsonb('counts'),
+    error: text('error'),
+  },
+  (t) => [index('job_runs_job_idx').on(t.job, t.startedAt)],
+);
