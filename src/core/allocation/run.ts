@@ -1,12 +1,12 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Decimal } from 'decimal.js';
-import { and, asc, eq, gte, lt } from 'drizzle-orm';
+import { and, asc, eq, gte, lt, sql } from 'drizzle-orm';
 import type { Config } from '../config/schema.ts';
 import { CcostError, ErrorCode } from '../errors/index.ts';
 import { loadInventory } from '../inventory/view.ts';
 import { parseDecimal } from '../money/amount.ts';
 import { bulkInsert } from '../storage/bulk.ts';
-import type { Store } from '../storage/database.ts';
+import type { Db, Store } from '../storage/database.ts';
 import { allocationRuns, billingLines, periodCloses } from '../storage/schema.ts';
 import { TeamResolver } from '../teams/resolver.ts';
 import { type AllocationRow, allocateInBatches, type EngineLine } from './engine.ts';
@@ -199,6 +199,7 @@ async function storeRun(
       codeVersion: CODE_VERSION,
     });
     await bulkInsert(store, tx, 'allocations', ALLOCATION_COLUMNS, values());
+    await writeRollup(store, tx, run.runId);
     await tx
       .update(allocationRuns)
       .set({ isCurrent: false, status: 'superseded' })
@@ -215,6 +216,23 @@ async function storeRun(
       .where(eq(allocationRuns.id, run.runId));
   });
   return rowCount;
+}
+
+/**
+ * Stores the run's daily rollup (allocations without the line grain) from the rows just written,
+ * in the caller's transaction, so the rollup exists exactly when the run does and sums to it
+ * exactly (SQL numeric sums, no rounding).
+ */
+export async function writeRollup(store: Store, tx: Db, runId: string): Promise<void> {
+  await store.query(
+    sql`insert into allocation_rollups
+          (run_id, bucket, org_id, team, product, environment_id, resource_id, owner_id, owner_kind, amount, gross_amount)
+        select run_id, bucket, org_id, team, product, environment_id, resource_id, owner_id, owner_kind,
+               sum(amount), sum(gross_amount)
+        from allocations where run_id = ${runId}
+        group by run_id, bucket, org_id, team, product, environment_id, resource_id, owner_id, owner_kind`,
+    tx,
+  );
 }
 
 /** ccost's version, recorded with every run. */
