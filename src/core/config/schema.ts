@@ -164,6 +164,25 @@ export const digestsSchema = z.strictObject({
     .default({ enabled: true, threshold_percent: 50, min_increase: '10', baseline_days: 14, hour: 8 }),
 });
 
+/** One bearer token of the REST API; the secret itself lives in an environment variable. */
+export const apiTokenSchema = z.strictObject({
+  /** A name for logs and audit (never the token). */
+  name: z.string().min(1),
+  /** Environment variable holding the token. */
+  token_env: z
+    .string()
+    .regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name such as CCOST_API_TOKEN'),
+  /** When set, the token sees only these teams' costs and budgets. */
+  teams: z.array(z.string().min(1)).optional(),
+  /** May trigger collection and allocation (`POST /api/v1/collect`). */
+  trigger: z.boolean().default(false),
+});
+
+/** The REST API served by `ccost serve`. */
+export const apiSchema = z.strictObject({
+  tokens: z.array(apiTokenSchema).default([]),
+});
+
 export const configSchema = z.strictObject({
   currency: z.string().length(3).default('USD'),
   collection: collectionSchema.default({ hourly_usage: false, topic_usage: true }),
@@ -183,6 +202,7 @@ export const configSchema = z.strictObject({
       rules: z.array(ruleSchema).default([]),
     })
     .default({ cku: { usage_weight: '0.5', even_weight: '0.5' }, flink: 'environment', rules: [] }),
+  api: apiSchema.default({ tokens: [] }),
   slack: slackSchema.default({ visibility: 'all', admins: { users: [], groups: [] } }),
   digests: digestsSchema.default({
     monthly_close: { enabled: true },
@@ -197,4 +217,5 @@ export type TeamConfig = z.infer<typeof teamSchema>;
 export type OwnerEntry = z.infer<typeof ownerEntrySchema>;
 export type RuleConfig = z.infer<typeof ruleSchema>;
 export type SlackConfig = z.infer<typeof slackSchema>;
+export type ApiTokenConfig = z.infer<typeof apiTokenSchema>;
 export type DigestsConfig = z.infer<typeof digestsSchema>;
