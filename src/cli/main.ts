@@ -5,6 +5,7 @@ import { registerAsk } from './commands/ask.ts';
 import { registerClose } from './commands/close.ts';
 import { registerCollect } from './commands/collect.ts';
 import { registerDemo } from './commands/demo.ts';
+import { registerEstimate } from './commands/estimate.ts';
 import { registerExport } from './commands/export.ts';
 import { registerImport } from './commands/import.ts';
 import { registerMigrate } from './commands/migrate.ts';
@@ -33,6 +34,7 @@ export function buildProgram(io: CliIo): Command {
   registerExport(program, io);
   registerSimulate(program, io);
   registerDemo(program, io);
+  registerEstimate(program, io);
   for (const command of program.commands)
     command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   return program;
