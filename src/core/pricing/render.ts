@@ -83,6 +83,7 @@ function renderMarkdown(estimate: Estimate): string {
         `| ${SYMBOL[r.action]} | \`${cell(r.address)}\` | ${cell(r.whatChanged)} | ${deltaCell(r)} |`,
       );
     }
+    if (freeRows.length > 0) lines.push(`| | ${freeRows.length} free resources (listed below) | | $0.00 |`);
     lines.push('');
   }
   lines.push(

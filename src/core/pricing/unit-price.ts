@@ -66,7 +66,7 @@ export function resolveUnitPrice(
     source: `${entry.source} (as of ${entry.asOf}, catalog ${options.catalog.version})`,
     confidence: entry.confidence,
   };
-  if (place && options.catalog.baseRegions.includes(place)) return list;
+  if (entry.unitPrice === '0' || (place && options.catalog.baseRegions.includes(place))) return list;
   const multiplier = place ? options.catalog.regionMultipliers[place] : undefined;
   if (multiplier) {
     return {
