@@ -9,7 +9,7 @@ import { Decimal } from 'decimal.js';
 import { addDays } from '../core/calendar/days.ts';
 import { formatUsd, parseDecimal } from '../core/money/amount.ts';
 import { centsForDisplay } from '../core/money/display.ts';
-import type { Answer, AnswerRow, Breakdown, Mover } from '../core/questions/answer.ts';
+import type { Answer, Breakdown, Mover } from '../core/questions/answer.ts';
 
 /** A Block Kit block Slack knows. */
 export type KnownBlock = types.KnownBlock;
@@ -31,7 +31,7 @@ export const SLACK_LIMITS = {
 export const MAX_TABLE_ROWS = 20;
 /** Most movers shown. */
 export const MAX_MOVERS = 5;
-const MAX_LABEL = 40;
+const MAX_LABEL = 34;
 
 /** A message: blocks and the plain-text fallback for notifications and old clients. */
 export interface SlackMessage {
@@ -98,7 +98,7 @@ function figureFields(answer: Answer): { type: 'mrkdwn'; text: string }[] {
   const fields = [`*Total*\n${formatUsd(answer.total)}`];
   if (answer.previous)
     fields.push(
-      `*vs ${escapeMrkdwn(answer.previous.period.label)}*\n${changeText(answer.total, answer.previous.total)} (was ${formatUsd(answer.previous.total)})`,
+      `*vs ${escapeMrkdwn(answer.previous.period.label)}*\n${changeText(answer.total, answer.previous.total)}${parseDecimal(answer.previous.total).isZero() ? '' : ` from ${formatUsd(answer.previous.total)}`}`,
     );
   if (answer.budget) {
     const b = answer.budget;
@@ -148,7 +148,9 @@ export function breakdownText(breakdown: Breakdown, total: string): string {
 
 /** The first `shown` rows, then one line for every other row and `breakdown.other`, summed exactly. */
 function tableLines(breakdown: Breakdown, shown: number): TableLine[] {
-  const lines = breakdown.rows.slice(0, shown).map((row) => ({ label: rowLabel(row), amount: row.amount }));
+  const lines = breakdown.rows
+    .slice(0, shown)
+    .map((row) => ({ label: rowLabel(row, breakdown.dimension), amount: row.amount }));
   const rest = breakdown.rows.slice(shown);
   let count = rest.length;
   let amount = rest.reduce((sum, row) => sum.plus(parseDecimal(row.amount)), new Decimal(0));
@@ -160,8 +162,13 @@ function tableLines(breakdown: Breakdown, shown: number): TableLine[] {
   return lines;
 }
 
-function rowLabel(row: AnswerRow): string {
-  const label = row.name && row.name !== row.key ? `${row.name} (${row.key})` : row.key;
+/** Dimensions whose display name says it all (Kafka, not "Kafka (KAFKA)"). */
+const NAME_ONLY = new Set(['product', 'team', 'day', 'line_type']);
+
+/** "orders-writer (sa-abc)", or the name alone where the key adds nothing. */
+export function rowLabel(row: { key: string; name: string | null }, dimension: string): string {
+  const both = row.name && row.name.toLowerCase() !== row.key.toLowerCase() && !NAME_ONLY.has(dimension);
+  const label = both ? `${row.name} (${row.key})` : (row.name ?? row.key);
   return truncate(label.replace(/`/g, "'").replace(/\s+/g, ' '), MAX_LABEL);
 }
 
@@ -186,9 +193,7 @@ function percentOf(amount: string, total: string): string {
 
 function moversText(movers: Mover[]): string {
   const lines = movers.slice(0, MAX_MOVERS).map((m) => {
-    const label = escapeMrkdwn(
-      truncate(m.name && m.name !== m.key ? `${m.name} (${m.key})` : m.key, MAX_LABEL),
-    );
+    const label = escapeMrkdwn(rowLabel(m, m.dimension));
     return `• ${m.dimension} *${label}*: ${formatUsd(m.delta, { sign: true })} (${formatUsd(m.previous)} → ${formatUsd(m.current)})`;
   });
   return ['*Biggest changes*', ...lines].join('\n');
@@ -247,7 +252,9 @@ export function fallbackText(answer: Answer): string {
     );
   const top = answer.breakdown?.rows.slice(0, 3) ?? [];
   if (top.length > 0)
-    parts.push(`top: ${top.map((r) => `${rowLabel(r)} ${formatUsd(r.amount)}`).join(', ')}`);
+    parts.push(
+      `top: ${top.map((r) => `${rowLabel(r, answer.breakdown!.dimension)} ${formatUsd(r.amount)}`).join(', ')}`,
+    );
   if (!answer.period.complete) parts.push('partial period');
   return truncate(parts.join(' · '), SLACK_LIMITS.fallbackText);
 }

@@ -346,10 +346,10 @@ async function upload(
     const form = await new Request('http://fake/', {
       method: 'POST',
       headers: { 'content-type': type },
-      body: raw,
+      body: new Uint8Array(raw),
     }).formData();
-    const first = [...form.values()].find((v): v is File => typeof v !== 'string');
-    target.bytes = first ? Buffer.from(await first.arrayBuffer()) : Buffer.alloc(0);
+    const file = form.get('body') ?? form.get('file');
+    target.bytes = file && typeof file !== 'string' ? Buffer.from(await file.arrayBuffer()) : Buffer.alloc(0);
   } else {
     target.bytes = raw;
   }

@@ -1,0 +1,203 @@
+/**
+ * The /ccost slash command. It acks at once (Slack wants an answer within 3 s), then answers with
+ * `ask()` for the viewer who asked: ephemerally through the response_url, or, when the question
+ * ends with `share`, as a channel message with its chart uploaded into the message's thread.
+ * An ephemeral answer's chart goes to the asker in a DM from the app (ephemeral messages cannot
+ * carry files); the answer says so. Failures reach the user as one short sentence with a
+ * reference; the details go to the log.
+ */
+import { randomBytes } from 'node:crypto';
+import type { AllMiddlewareArgs, Logger, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import type { Config } from '../core/config/schema.ts';
+import { isCcostError } from '../core/errors/index.ts';
+import type { Answer } from '../core/questions/answer.ts';
+import { ask } from '../core/questions/ask.ts';
+import { matchName, parseQuestion, type Question } from '../core/questions/grammar.ts';
+import type { Store } from '../core/storage/database.ts';
+import { answerBlocks, context, escapeMrkdwn, type SlackMessage, textBlocks } from './blocks.ts';
+import { chartFileName, postBlocks, uploadChart } from './post.ts';
+import type { WebClient } from './slack-client.ts';
+import type { Viewer, ViewerResolver } from './visibility.ts';
+
+/** What the command needs. */
+export interface CcostCommandDeps {
+  config: Config;
+  store: Store;
+  viewers: ViewerResolver;
+  logger: Logger;
+  now: () => Date;
+}
+
+/** The arguments Bolt gives a slash-command listener. */
+export type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
+
+/**
+ * What `ask()` gives, old and new shape: the answer engine is moving from `{ text, chart, question }`
+ * to `{ answer, text, chart }`; both are handled until the old one is gone.
+ */
+type AskOutcome =
+  | { kind: 'answer'; answer?: Answer; text: string; chart?: Buffer; question?: Question }
+  | { kind: 'reply'; text: string; suggestions: string[] };
+
+/** The /ccost listener. */
+export function createCcostCommand(deps: CcostCommandDeps): (args: CommandArgs) => Promise<void> {
+  return async (args) => {
+    await args.ack();
+    try {
+      await answerCommand(deps, args);
+    } catch (err) {
+      await reportFailure(deps.logger, args, err);
+    }
+  };
+}
+
+async function answerCommand(deps: CcostCommandDeps, args: CommandArgs): Promise<void> {
+  const { command, respond, client } = args;
+  const text = command.text.trim();
+  const viewer = await deps.viewers.viewerFor(command.user_id);
+  const refusal = refuseForViewer(deps.config, viewer, text, deps.now());
+  if (refusal) return void (await respond({ response_type: 'ephemeral', ...refusal }));
+  const options = { config: deps.config, now: deps.now(), viewer };
+  const result: AskOutcome = await ask(deps.store, text, options);
+  if (result.kind === 'reply')
+    return void (await respond({ response_type: 'ephemeral', ...replyMessage(result) }));
+  const question = result.answer?.question ?? result.question;
+  const message = result.answer ? answerBlocks(result.answer) : textBlocks(result.text, { monospace: true });
+  if (question?.share) return shareAnswer(args, message, result);
+  const note = result.chart ? await chartToDm(client, command.user_id, text, result) : null;
+  if (note) message.blocks.push(context([note]));
+  await respond({ response_type: 'ephemeral', ...message });
+}
+
+/** A reply (did-you-mean, a refusal, help in the new shape) with its suggestions. */
+function replyMessage(reply: { text: string; suggestions: string[] }): SlackMessage {
+  const message = textBlocks(reply.text, { monospace: reply.text.includes('\n  ') });
+  const unsaid = reply.suggestions.filter((s) => !reply.text.includes(s)).slice(0, 5);
+  if (unsaid.length > 0)
+    message.blocks.push(context([`Try ${unsaid.map((s) => `\`/ccost ${escapeMrkdwn(s)}\``).join(' or ')}`]));
+  return message;
+}
+
+/** `… share`: the answer in the channel, the chart in its thread; a short note if the app may not post there. */
+async function shareAnswer(
+  args: CommandArgs,
+  message: SlackMessage,
+  result: { answer?: Answer; chart?: Buffer },
+): Promise<void> {
+  try {
+    await postBlocks(args.client, {
+      channel: args.command.channel_id,
+      ...message,
+      ...(result.chart ? { chart: result.chart, ...chartNaming(result.answer) } : {}),
+    });
+  } catch (err) {
+    const code = platformError(err);
+    if (code !== 'not_in_channel' && code !== 'channel_not_found') throw err;
+    message.blocks.unshift(
+      context([
+        ':warning: I cannot post in this channel, so only you see this. Invite me with `/invite @ccost` and ask again.',
+      ]),
+    );
+    await args.respond({ response_type: 'ephemeral', ...message });
+  }
+}
+
+/** File name and title of an answer's chart. */
+function chartNaming(answer: Answer | undefined): { chartName: string; chartTitle: string } {
+  if (!answer) return { chartName: 'ccost-chart.png', chartTitle: 'ccost chart' };
+  return { chartName: chartFileName(answer), chartTitle: `${answer.title}, ${answer.period.label}` };
+}
+
+/** Sends the chart to the user in a DM; returns the note for the answer, or null if it could not. */
+async function chartToDm(
+  client: WebClient,
+  userId: string,
+  text: string,
+  result: { answer?: Answer; chart?: Buffer },
+): Promise<string | null> {
+  const opened = await client.conversations.open({ users: userId });
+  const channel = opened.channel?.id;
+  if (!channel || !result.chart) return null;
+  const naming = chartNaming(result.answer);
+  await uploadChart(client, {
+    channel,
+    chart: result.chart,
+    filename: naming.chartName,
+    title: naming.chartTitle,
+    comment: `Chart for \`/ccost ${escapeMrkdwn(text)}\``,
+  });
+  return ':bar_chart: The chart is in your DMs with ccost (add `share` to post the answer and chart here).';
+}
+
+/**
+ * Refuses a question about a team the viewer may not see.
+ * TODO: remove once ask() applies `viewer` itself (src/core/questions/access.ts); until then the
+ * bot checks team questions here so a restricted viewer never gets another team's figures.
+ */
+export function refuseForViewer(
+  config: Config,
+  viewer: Viewer,
+  text: string,
+  now: Date,
+): SlackMessage | null {
+  if (viewer.teams === 'all') return null;
+  const question = parseQuestion(text, now);
+  const asked = question.kind === 'error' ? undefined : teamOf(question);
+  if (asked === undefined) return null;
+  const found = matchName(
+    asked,
+    Object.keys(config.teams).map((id) => ({ id })),
+  );
+  const team = found.match?.id ?? asked;
+  if (viewer.teams.some((t) => t.toLowerCase() === team.toLowerCase())) return null;
+  const mine =
+    viewer.teams.length === 0 ? 'you are not in any team in ccost' : `you can see ${viewer.teams.join(', ')}`;
+  return textBlocks(
+    `You cannot see team ${team}: ${mine}. Ask a finance admin (or the team) if you need its costs.`,
+  );
+}
+
+/** The team a question is about, if any. */
+function teamOf(question: Question): string | undefined {
+  switch (question.kind) {
+    case 'team':
+    case 'compare':
+    case 'budget':
+    case 'explain':
+      return question.team;
+    case 'insights':
+      return question.team;
+    case 'top':
+      return question.scope?.name;
+    case 'scope':
+      return question.scope.kind === 'team' ? question.scope.name : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** Logs the failure with a reference and tells the user one short sentence, never a stack. */
+async function reportFailure(logger: Logger, args: CommandArgs, err: unknown): Promise<void> {
+  const ref = randomBytes(4).toString('hex');
+  const detail = err instanceof Error ? (err.stack ?? err.message) : String(err);
+  logger.error(`/ccost failed (ref ${ref}, user ${args.command.user_id}, "${args.command.text}"): ${detail}`);
+  const text = isCcostError(err)
+    ? `:warning: ${firstLine(err.message)}`
+    : `:warning: Something went wrong answering that (ref ${ref}). It has been logged; try again in a minute, or tell whoever runs ccost.`;
+  try {
+    await args.respond({ response_type: 'ephemeral', ...textBlocks(text) });
+  } catch (respondErr) {
+    logger.error(`/ccost could not tell the user about ref ${ref}: ${(respondErr as Error).message}`);
+  }
+}
+
+function firstLine(text: string): string {
+  const line = text.split('\n')[0] ?? '';
+  return line.length > 300 ? `${line.slice(0, 299)}…` : line;
+}
+
+/** The `error` of a Slack platform error (`not_in_channel`), else undefined. */
+function platformError(err: unknown): string | undefined {
+  const data = (err as { data?: { error?: unknown } } | null)?.data;
+  return typeof data?.error === 'string' ? data.error : undefined;
+}
