@@ -33,6 +33,8 @@ export interface AnswerRow {
   amount: string;
   /** Share of the answer's total, 0–100 as a decimal string with one decimal; null when the total is 0. */
   percent: string | null;
+  /** Why the amount has no team (`unallocated` answers only): fallback reasons, largest first. */
+  reasons?: string[];
 }
 
 /** A breakdown: the top rows and the rest summed into `other`, so rows + other = total. */

@@ -1,6 +1,7 @@
 import { Decimal } from 'decimal.js';
 import { daysOf } from '../calendar/days.ts';
 import { formatUsd } from '../money/amount.ts';
+import type { AnswerBudget } from './answer.ts';
 import type { DayRange } from './team.ts';
 
 /** Spend against a monthly budget: actual so far and a straight-line forecast to the period's end. */
@@ -51,4 +52,35 @@ export function formatBudget(status: BudgetStatus): string {
 function daysInMonth(day: string): number {
   const d = new Date(`${day.slice(0, 7)}-01T00:00:00Z`);
   return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)).getUTCDate();
+}
+
+/** Forecast share of budget from which a team is at risk, and over. */
+export const AT_RISK_PERCENT = 80;
+const OVER_PERCENT = 100;
+
+/**
+ * The budget part of an answer: the period's spend and run-rate forecast against the monthly
+ * budget, prorated when the period is not the whole month (see {@link budgetStatus}).
+ */
+export function answerBudget(options: {
+  monthly: string;
+  actual: string;
+  period: DayRange;
+  now: Date;
+}): AnswerBudget {
+  const status = budgetStatus(options);
+  const percent = new Decimal(status.forecastPercent);
+  return {
+    monthly: new Decimal(options.monthly).toFixed(),
+    actual: status.actual,
+    forecast: status.forecast,
+    percentOfBudget: status.forecastPercent,
+    status: percent.gte(OVER_PERCENT) ? 'over' : percent.gte(AT_RISK_PERCENT) ? 'at_risk' : 'under',
+    month: options.period.from.slice(0, 7),
+  };
+}
+
+/** A monthly budget per day of the month `day` falls in, for the chart's budget line. */
+export function budgetPerDay(monthly: string, day: string): string {
+  return new Decimal(monthly).div(daysInMonth(day)).toFixed(6, Decimal.ROUND_HALF_EVEN);
 }

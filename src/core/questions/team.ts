@@ -104,7 +104,11 @@ export function previousRange(range: DayRange): DayRange {
   }
   const days = Math.round((to.getTime() - from.getTime()) / 86_400_000);
   const prevFrom = new Date(from.getTime() - days * 86_400_000);
-  return { from: iso(prevFrom), to: range.from, label: `previous ${days} days` };
+  return {
+    from: iso(prevFrom),
+    to: range.from,
+    label: days === 1 ? 'the day before' : `previous ${days} days`,
+  };
 }
 
 function monthsBetween(a: Date, b: Date): number {

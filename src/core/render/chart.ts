@@ -153,7 +153,7 @@ export function formatAxisMoney(value: number): string {
   const sign = value < 0 ? '-' : '';
   if (abs >= 1_000_000) return `${sign}$${trim(abs / 1_000_000)}M`;
   if (abs >= 1_000) return `${sign}$${trim(abs / 1_000)}k`;
-  if (abs >= 10 || abs === 0) return `${sign}$${Math.round(abs)}`;
+  if (abs >= 10 || Number.isInteger(abs)) return `${sign}$${Math.round(abs)}`;
   return `${sign}$${abs.toFixed(2)}`;
 }
 
