@@ -6,9 +6,8 @@ import { allocateMonth } from '../../core/allocation/run.ts';
 import { type CollectEvent, collectOrg } from '../../core/collect/collection.ts';
 import { createApiClient } from '../../core/collect/http.ts';
 import { parseConfigText } from '../../core/config/load.ts';
-import { chartTeamAnswer } from '../../core/questions/chart.ts';
-import { formatTeamAnswer } from '../../core/questions/format.ts';
-import { answerTeam } from '../../core/questions/team.ts';
+import { CcostError, ErrorCode } from '../../core/errors/index.ts';
+import { ask } from '../../core/questions/ask.ts';
 import { simulatedConfig } from '../../core/simulate/config.ts';
 import { createModel, defaultStart } from '../../core/simulate/model.ts';
 import { startSimulator } from '../../core/simulate/server.ts';
@@ -66,21 +65,12 @@ export async function runDemo(
     io.stdout(
       `Allocated ${month.month}: ${run.lines} lines → ${run.rows} allocation rows, exactly ${run.total} USD.\n\n`,
     );
-    const label = new Date(`${month.from}T00:00:00Z`).toLocaleString('en-US', {
-      month: 'long',
-      year: 'numeric',
-      timeZone: 'UTC',
-    });
-    const answer = await answerTeam(store, {
-      team: opts.team,
-      period: { from: month.from, to: month.to, label },
-    });
-    io.stdout(`> team ${opts.team} last month\n\n${formatTeamAnswer(answer)}`);
+    const question = `team ${opts.team} last month`;
+    const result = await ask(store, question, { config, now });
+    io.stdout(`> ${question}\n\n${result.text}`);
     const chart = path.join(dir, `team-${opts.team}-${month.month}.png`);
-    writeFileSync(
-      chart,
-      chartTeamAnswer(answer, { monthlyBudget: config.teams[opts.team]?.budget?.monthly }),
-    );
+    if (result.kind !== 'answer' || !result.chart) throw new CcostError(ErrorCode.NotFound, result.text);
+    writeFileSync(chart, result.chart);
     io.stdout(`\nChart: ${chart}\n\n${nextSteps(dir, configFile, month.month)}`);
     return chart;
   } finally {
