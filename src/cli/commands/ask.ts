@@ -3,7 +3,10 @@ import type { Command } from 'commander';
 import { ask } from '../../core/questions/ask.ts';
 import { type CliIo, readConfig, withStore } from '../context.ts';
 
-/** `ccost ask "team payments last month" [--chart FILE]`: the /ccost answer in the terminal. */
+/**
+ * `ccost ask "team payments last month" [--chart FILE]`: the /ccost answer in the terminal, as
+ * someone who may see every team; the chart PNG is written when the answer has one.
+ */
 export function registerAsk(program: Command, io: CliIo): void {
   program
     .command('ask')
