@@ -59,6 +59,17 @@ export async function markFailed(store: Store, key: string, error: string): Prom
 }
 
 /**
+ * Records the error of a send whose outcome is unknown (no answer from Slack: it may have been
+ * posted). The row stays pending, so it is never sent again automatically.
+ */
+export async function noteUncertain(store: Store, key: string, error: string): Promise<void> {
+  await store.db
+    .update(sentMessages)
+    .set({ error: `outcome unknown: ${error}` })
+    .where(and(eq(sentMessages.key, key), eq(sentMessages.status, 'pending')));
+}
+
+/**
  * Records `key` as sent by a message sent under another key (a budget alert at 100% also stands
  * for 80% when both were crossed at once). Does nothing if the key exists.
  */

@@ -1,5 +1,5 @@
 /**
- * The in-process scheduler: on every tick it runs the jobs that are due, each under its advisory
+ * The in-process scheduler: on every tick it runs the jobs that are due, one after another, each under its advisory
  * lock (replicas that do not get it skip), records every run in `job_runs`, retries a failing job
  * with capped exponential backoff, and never lets a job's error escape into the process.
  * Collection and allocation jobs plug in the same way as the digest jobs.
@@ -104,6 +104,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   );
   let cancel: (() => void) | null = null;
   let stopped = false;
+  let ticking = false;
 
   const emit = (event: SchedulerEvent) => {
     try {
@@ -220,8 +221,19 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     },
     async tick() {
       if (stopped) return [];
+      // One tick at a time, and its jobs one after another: on PostgreSQL each running job holds
+      // one pooled connection for its lock, and jobs running side by side could take the whole
+      // pool and leave their own queries waiting forever.
+      if (ticking) return jobs.map((job) => ({ job: job.name, outcome: 'busy' as const }));
       const at = now();
-      return Promise.all(jobs.map((job) => consider(job, at)));
+      const results: JobResult[] = [];
+      ticking = true;
+      try {
+        for (const job of jobs) results.push(await consider(job, at));
+      } finally {
+        ticking = false;
+      }
+      return results;
     },
     async runNow(name) {
       const job = jobs.find((j) => j.name === name);
