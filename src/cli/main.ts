@@ -10,6 +10,7 @@ import { registerExport } from './commands/export.ts';
 import { registerImport } from './commands/import.ts';
 import { registerMigrate } from './commands/migrate.ts';
 import { registerReport } from './commands/report.ts';
+import { registerServe } from './commands/serve.ts';
 import { registerSimulate } from './commands/simulate.ts';
 import { type CliIo, processIo } from './context.ts';
 
@@ -33,6 +34,7 @@ export function buildProgram(io: CliIo): Command {
   registerClose(program, io);
   registerExport(program, io);
   registerSimulate(program, io);
+  registerServe(program, io);
   registerDemo(program, io);
   registerEstimate(program, io);
   for (const command of program.commands)

@@ -24,6 +24,14 @@ export interface ServerJobs {
   stop(): Promise<void>;
 }
 
+/** What a job factory gets: the server's config, store and environment and the Slack app (null without Slack). */
+export interface JobsContext {
+  config: Config;
+  store: Store;
+  env: Record<string, string | undefined>;
+  slack: SlackApp | null;
+}
+
 /** Default port when neither `port` nor PORT is given. */
 export const DEFAULT_PORT = 3000;
 
@@ -39,8 +47,11 @@ export interface StartServerOptions {
   host?: string;
   /** `false`: no Slack app (API only); default: the app from `env`, which must be complete. */
   slack?: false | SlackApp;
-  /** The digest scheduler (or any jobs): `start()` after listening, `stop()` on shutdown. */
-  scheduler?: ServerJobs;
+  /**
+   * The digest scheduler (or any jobs), or a factory given the Slack app (for its client):
+   * started after the server listens, stopped first on shutdown.
+   */
+  scheduler?: ServerJobs | ((context: JobsContext) => ServerJobs);
   /** More routes, keyed `METHOD /path` (`GET /metrics`). */
   routes?: Record<string, RequestListener>;
   now?: () => Date;
@@ -75,7 +86,11 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const server = createServer((req, res) => dispatch(routes, req, res, slack?.logger));
   await listen(server, options.port ?? portFrom(options.env), options.host);
   await slack?.start();
-  options.scheduler?.start();
+  const scheduler =
+    typeof options.scheduler === 'function'
+      ? options.scheduler({ config: options.config, store: options.store, env: options.env, slack })
+      : options.scheduler;
+  scheduler?.start();
   const port = (server.address() as AddressInfo).port;
   const host =
     !options.host || options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host;
@@ -84,7 +99,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     port,
     url: `http://${host}:${port}`,
     slack,
-    stop: once(() => shutdown(server, slack, options.scheduler)),
+    stop: once(() => shutdown(server, slack, scheduler)),
   };
 }
 
