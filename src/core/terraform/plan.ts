@@ -1,3 +1,4 @@
+import { parse as parseLossless } from 'lossless-json';
 import { ErrorCode, InputError } from '../errors/index.ts';
 import { type AttributeReader, extractPriced } from './extract.ts';
 import type { ChangeAction, PricedResource, ResourceChange } from './priced.ts';
@@ -126,23 +127,23 @@ function jsonReader(value: unknown, unknown: unknown): AttributeReader {
 function parseJson(label: string, text: string): unknown {
   try {
     return JSON.parse(text);
+  } catch {
+    // V8's messages vary by version and may quote the file; lossless-json reports a position.
+    const position = errorPosition(text);
+    if (position === null) throw new InputError(ErrorCode.InputInvalid, label, 'not valid JSON');
+    const before = text.slice(0, position);
+    const line = before.split('\n').length;
+    const column = before.length - before.lastIndexOf('\n');
+    throw new InputError(ErrorCode.InputInvalid, `${label}:${line}:${column}`, 'not valid JSON');
+  }
+}
+
+function errorPosition(text: string): number | null {
+  try {
+    parseLossless(text);
+    return null;
   } catch (err) {
-    const message = err instanceof Error ? err.message : '';
-    const lineCol = /line (\d+) column (\d+)/.exec(message);
-    if (lineCol)
-      throw new InputError(ErrorCode.InputInvalid, `${label}:${lineCol[1]}:${lineCol[2]}`, 'not valid JSON');
-    const position = /position (\d+)/.exec(message);
-    if (position) {
-      const before = text.slice(0, Number(position[1]));
-      const line = before.split('\n').length;
-      const column = before.length - before.lastIndexOf('\n');
-      throw new InputError(ErrorCode.InputInvalid, `${label}:${line}:${column}`, 'not valid JSON');
-    }
-    const lines = text.split('\n');
-    throw new InputError(
-      ErrorCode.InputInvalid,
-      `${label}:${lines.length}`,
-      'not valid JSON (unexpected end)',
-    );
+    const m = /position (\d+)/.exec(err instanceof Error ? err.message : '');
+    return m ? Number(m[1]) : null;
   }
 }
