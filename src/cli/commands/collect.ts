@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
+import { clientsFor } from '../../core/collect/clients.ts';
 import { type CollectEvent, type CollectSummary, collectOrg } from '../../core/collect/collection.ts';
-import { createApiClient } from '../../core/collect/http.ts';
-import { apiCredentials, apiUrls } from '../../core/collect/urls.ts';
 import type { Config } from '../../core/config/schema.ts';
 import { CcostError, ErrorCode } from '../../core/errors/index.ts';
 import { type CliIo, readConfig, withStore } from '../context.ts';
@@ -29,7 +28,7 @@ export function registerCollect(program: Command, io: CliIo): void {
       const config = readConfig(io, program.opts().config);
       const orgs = organizationsToCollect(config, opts.org);
       // Every organization's credentials are checked before anything is fetched.
-      const clients = orgs.map((org) => clientsFor(org, io));
+      const clients = orgs.map((org) => clientsFor(org, io.env));
       await withStore(io, async (store) => {
         for (const [i, org] of orgs.entries()) {
           const summary = await collectOrg(store, {
@@ -56,17 +55,6 @@ export function organizationsToCollect(config: Config, orgId?: string): Config['
     );
   }
   return config.organizations;
-}
-
-/** The Cloud API and Metrics API clients of one organization, from ccost.yaml and the environment. */
-export function clientsFor(org: Config['organizations'][number], io: CliIo) {
-  const urls = apiUrls(org, io.env);
-  const { apiKey, apiSecret } = apiCredentials(org, io.env);
-  const common = { apiKey, apiSecret, requestsPerSecond: org.requests_per_second };
-  return {
-    api: createApiClient({ ...common, baseUrl: urls.api, name: 'Confluent Cloud API' }),
-    telemetry: createApiClient({ ...common, baseUrl: urls.telemetry, name: 'Confluent Metrics API' }),
-  };
 }
 
 /** A one-line progress bar on a terminal; structured JSON lines otherwise. */

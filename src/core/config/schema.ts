@@ -178,6 +178,14 @@ export const apiTokenSchema = z.strictObject({
   trigger: z.boolean().default(false),
 });
 
+/** How often `ccost serve` runs the pipeline (minutes; slots are aligned to UTC). */
+export const scheduleSchema = z.strictObject({
+  /** Collection of every organization (trailing window: the last days are re-fetched). */
+  collect_every_minutes: z.number().int().min(5).max(1440).default(60),
+  /** Allocation of the open and provisional months. */
+  allocate_every_minutes: z.number().int().min(15).max(10080).default(1440),
+});
+
 /** The REST API served by `ccost serve`. */
 export const apiSchema = z.strictObject({
   tokens: z.array(apiTokenSchema).default([]),
@@ -203,6 +211,7 @@ export const configSchema = z.strictObject({
     })
     .default({ cku: { usage_weight: '0.5', even_weight: '0.5' }, flink: 'environment', rules: [] }),
   api: apiSchema.default({ tokens: [] }),
+  schedule: scheduleSchema.default({ collect_every_minutes: 60, allocate_every_minutes: 1440 }),
   slack: slackSchema.default({ visibility: 'all', admins: { users: [], groups: [] } }),
   digests: digestsSchema.default({
     monthly_close: { enabled: true },
