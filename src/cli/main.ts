@@ -5,6 +5,7 @@ import { registerAsk } from './commands/ask.ts';
 import { registerClose } from './commands/close.ts';
 import { registerCollect } from './commands/collect.ts';
 import { registerDemo } from './commands/demo.ts';
+import { registerDigest } from './commands/digest.ts';
 import { registerEstimate } from './commands/estimate.ts';
 import { registerExport } from './commands/export.ts';
 import { registerImport } from './commands/import.ts';
@@ -31,6 +32,7 @@ export function buildProgram(io: CliIo): Command {
   registerAllocate(program, io);
   registerReport(program, io);
   registerAsk(program, io);
+  registerDigest(program, io);
   registerClose(program, io);
   registerExport(program, io);
   registerSimulate(program, io);

@@ -1,8 +1,9 @@
 /**
  * The weekly team digest: from the configured weekday and hour (UTC) on, last ISO week for each
  * team with a Slack channel — total, change against the week before, top products and principals,
- * and where the month stands against the team's budget.
+ * and where the month stands against the team's budget. A team with no cost in either week gets none.
  */
+import { Decimal } from 'decimal.js';
 import { addDays } from '../calendar/days.ts';
 import type { Config } from '../config/schema.ts';
 import { currentRunsBetween } from '../questions/runs.ts';
@@ -49,6 +50,9 @@ export async function dueWeeklyDigests(store: Store, config: Config, now: Date):
       costsBy(store, scope, 'product'),
       costsBy(store, scope, 'owner'),
     ]);
+    // A team with no cost in either week has nothing to say; it is not claimed, so a digest still
+    // goes out if late billing brings costs during the week.
+    if (new Decimal(total).isZero() && new Decimal(previousTotal).isZero()) continue;
     const monthly = settingsOfTeam.budget?.monthly;
     due.push({
       kind: 'weekly_team',
