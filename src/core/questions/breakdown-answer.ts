@@ -21,8 +21,8 @@ import { productLabel } from './format.ts';
 import type { Breakdown as BreakdownDimension, Question } from './grammar.ts';
 import { displayNames } from './names.ts';
 import { answerPeriod, monthsOf } from './period-state.ts';
+import { previousRange } from './range.ts';
 import { currentRunsBetween } from './runs.ts';
-import { previousRange } from './team.ts';
 import type { PeriodSpec } from './time.ts';
 import { trustOf } from './trust.ts';
 

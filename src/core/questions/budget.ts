@@ -2,7 +2,7 @@ import { Decimal } from 'decimal.js';
 import { daysOf } from '../calendar/days.ts';
 import { formatUsd } from '../money/amount.ts';
 import type { AnswerBudget } from './answer.ts';
-import type { DayRange } from './team.ts';
+import type { DayRange } from './range.ts';
 
 /** Spend against a monthly budget: actual so far and a straight-line forecast to the period's end. */
 export interface BudgetStatus {

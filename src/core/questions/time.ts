@@ -1,4 +1,4 @@
-import type { DayRange } from './team.ts';
+import type { DayRange } from './range.ts';
 
 /** What sort of period a phrase named; `range` is an explicit `from..to`. */
 export type PeriodKind = 'day' | 'week' | 'month' | 'quarter' | 'year' | 'range';
