@@ -15,6 +15,7 @@ import type {
 import { formatUsd } from '../core/money/amount.ts';
 import { centsForDisplay } from '../core/money/display.ts';
 import {
+  answerBlocks,
   changeText,
   context,
   escapeMrkdwn,
@@ -49,12 +50,36 @@ const RECONCILIATION = {
   not_run: ':grey_question: not reconciled',
 } as const;
 
-/** Monthly close: total and change, teams as a table, reconciliation and close state. */
+/**
+ * Monthly close: the `top teams <month>` answer's blocks when there is one (else a team table from
+ * the digest's own figures), with the close state and the reconciliation status.
+ */
 export function monthlyCloseBlocks(d: MonthlyCloseDigest): SlackMessage {
   const state =
     d.state === 'closed'
       ? ':lock: closed — these figures are final'
       : ':hourglass: provisional — settled, not yet closed (`ccost close`)';
+  const text = `Monthly close ${d.label} (${d.orgId}): ${formatUsd(d.total)}, ${d.state}, ${RECONCILIATION[d.reconciliation.outcome].replace(/^:[a-z_]+: /, '')}`;
+  const failing = d.reconciliation.checks.filter((c) => c.outcome === 'fail' || c.outcome === 'warn');
+  const status = section(
+    [
+      `*State:* ${state}`,
+      `*Reconciliation:* ${RECONCILIATION[d.reconciliation.outcome]}`,
+      ...failing.map((c) => `• ${escapeMrkdwn(c.name)}: ${c.outcome}`),
+    ].join('\n'),
+  );
+  if (d.answer) {
+    const answered = answerBlocks(d.answer).blocks;
+    // The answer's header names the question; the digest names the close. Status before the context line.
+    const body = answered.slice(1, -1);
+    const blocks = [
+      header(`Monthly close · ${d.label} · ${d.orgId}`),
+      ...body,
+      status,
+      ...answered.slice(-1),
+    ];
+    return { blocks: blocks.slice(0, SLACK_LIMITS.blocks), text };
+  }
   const rows = d.teams.slice(0, MAX_ROWS);
   const rest = d.teams.slice(MAX_ROWS);
   const lines = rows.map((t) => ({
@@ -77,14 +102,10 @@ export function monthlyCloseBlocks(d: MonthlyCloseDigest): SlackMessage {
     },
   ];
   if (lines.length > 0) blocks.push(section(table(lines)));
-  const failing = d.reconciliation.checks.filter((c) => c.outcome === 'fail' || c.outcome === 'warn');
   if (failing.length > 0)
     blocks.push(section(failing.map((c) => `• ${escapeMrkdwn(c.name)}: ${c.outcome}`).join('\n')));
   blocks.push(context([`Chart in the thread · figures from the month's current allocation run`]));
-  return {
-    blocks,
-    text: `Monthly close ${d.label} (${d.orgId}): ${formatUsd(d.total)}, ${d.state}, ${RECONCILIATION[d.reconciliation.outcome].replace(/^:[a-z_]+: /, '')}`,
-  };
+  return { blocks, text };
 }
 
 /** Weekly team digest: total and change, products, principals and the budget. */

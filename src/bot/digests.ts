@@ -19,6 +19,7 @@ import {
 } from '../core/digests/sent-messages.ts';
 import type { AnomalySummary, DigestMessage } from '../core/digests/types.ts';
 import { CcostError, ErrorCode } from '../core/errors/index.ts';
+import { chartAnswer } from '../core/questions/chart.ts';
 import type { Job, JobCounts } from '../core/schedule/job.ts';
 import { redactSecrets } from '../core/schedule/redact.ts';
 import type { Store } from '../core/storage/database.ts';
@@ -113,7 +114,7 @@ export async function sendDigest(
     await uploadChart(slack, {
       channel: posted.channel,
       threadTs: posted.ts,
-      chart: chartMonthlyClose(toSend),
+      chart: (toSend.answer && chartAnswer(toSend.answer)) || chartMonthlyClose(toSend),
       filename: `ccost-monthly-close-${toSend.orgId}-${toSend.month}.png`,
       title: `Cost by team, ${toSend.label}`,
     }).catch(() => undefined);

@@ -75,6 +75,8 @@ describe('digest jobs', () => {
     const close = fake.messages.find((m) => m.channel === '#finance' && m.text?.startsWith('Monthly close'))!;
     expect(close.text).toBe(`Monthly close October 2026 (${ORG}): $33.00, provisional, not reconciled`);
     expect(JSON.stringify(close.blocks)).toContain('payments');
+    expect(JSON.stringify(close.blocks)).toContain('Monthly close · October 2026');
+    expect(JSON.stringify(close.blocks)).toContain('not reconciled');
     expect(fake.uploads).toHaveLength(1);
     expect(fake.uploads[0]).toMatchObject({ channel: 'CFINANCE', threadTs: close.ts, completed: true });
     expect(fake.uploads[0]!.bytes.subarray(1, 4).toString()).toBe('PNG');

@@ -9,6 +9,9 @@ import { lastMonth } from '../allocation/period.ts';
 import { daysOf } from '../calendar/days.ts';
 import { stateOf } from '../close/periods.ts';
 import type { Config } from '../config/schema.ts';
+import type { Answer } from '../questions/answer.ts';
+import { answer } from '../questions/answer-query.ts';
+import { MAX_TOP, type TopQuestion } from '../questions/grammar.ts';
 import { currentRunsBetween } from '../questions/runs.ts';
 import type { Store } from '../storage/database.ts';
 import { periodCloses, reconciliations } from '../storage/schema.ts';
@@ -54,7 +57,9 @@ export async function dueMonthlyCloses(
     const closed = await isClosed(store, orgId, month.month);
     const state = stateOf(month.month, now, closed);
     if (!state.settled && !closed) continue;
-    due.push(await buildMonthlyClose(store, { orgId, month: month.month, key, channel, closed }));
+    const digest = await buildMonthlyClose(store, { orgId, month: month.month, key, channel, closed });
+    if (orgs.length === 1) digest.answer = await topTeamsAnswer(store, config, month.month, now);
+    due.push(digest);
   }
   return due;
 }
@@ -91,7 +96,32 @@ export async function buildMonthlyClose(
     })),
     reconciliation,
     daily: dailySeries(range, current, daily),
+    answer: null,
   };
+}
+
+/** The answer to `top teams <month>` (every team), as /ccost would give it. */
+export async function topTeamsAnswer(
+  store: Store,
+  config: Config,
+  month: string,
+  now: Date,
+): Promise<Answer> {
+  const question: TopQuestion = {
+    kind: 'top',
+    dimension: 'team',
+    limit: MAX_TOP,
+    period: {
+      from: `${month}-01`,
+      to: monthEnd(month),
+      label: monthLabel(month),
+      complete: true,
+      kind: 'month',
+    },
+    periodDefaulted: false,
+    share: false,
+  };
+  return answer(store, question, { config, now });
 }
 
 function sum(amounts: string[]): string {

@@ -2,6 +2,7 @@
  * What the digest core decides to send: one message per item, each with the key that makes it
  * go out once. Amounts are exact decimal strings; renderers round for display.
  */
+import type { Answer } from '../questions/answer.ts';
 import type { BudgetStatus } from '../questions/budget.ts';
 
 /** A key and its exact amount, with a display name where known. */
@@ -38,6 +39,11 @@ export interface MonthlyCloseDigest extends MessageBase {
   };
   /** Daily cost per team (top 7 and the rest as `other`), for the chart. */
   daily: { days: string[]; series: { key: string; values: string[] }[] };
+  /**
+   * The answer to `top teams <month>`, what Slack shows, when the month's allocation is this
+   * org's alone (answers span every org); null otherwise, and `teams` is shown instead.
+   */
+  answer: Answer | null;
 }
 
 /** Last week for one team's channel. */

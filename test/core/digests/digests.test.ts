@@ -169,6 +169,9 @@ describe('digests', () => {
     });
     expect(digest!.teams.reduce((s, t) => s.plus(t.amount), new Decimal(0)).toFixed()).toBe('33');
     expect(digest!.daily.days).toHaveLength(31);
+    // One org: the figures Slack shows are the /ccost answer to "top teams october 2026".
+    expect(digest!.answer).toMatchObject({ title: 'Top teams', total: '33' });
+    expect(digest!.answer!.breakdown!.rows.find((r) => r.key === 'payments')!.amount).toBe('7.089844');
     expect(chartMonthlyClose(digest!).subarray(1, 4).toString()).toBe('PNG');
     await reconcileMonth(store, { orgId: ORG, month: '2026-10', config, now: settled });
     const [reconciled] = await dueMonthlyCloses(store, config, settled);
