@@ -12,12 +12,11 @@ import type { Config } from '../core/config/schema.ts';
 import { isCcostError } from '../core/errors/index.ts';
 import type { Answer } from '../core/questions/answer.ts';
 import { ask } from '../core/questions/ask.ts';
-import { matchName, parseQuestion, type Question } from '../core/questions/grammar.ts';
 import type { Store } from '../core/storage/database.ts';
 import { answerBlocks, context, escapeMrkdwn, type SlackMessage, textBlocks } from './blocks.ts';
 import { chartFileName, postBlocks, uploadChart } from './post.ts';
 import type { WebClient } from './slack-client.ts';
-import type { Viewer, ViewerResolver } from './visibility.ts';
+import type { ViewerResolver } from './visibility.ts';
 
 /** What the command needs. */
 export interface CcostCommandDeps {
@@ -30,14 +29,6 @@ export interface CcostCommandDeps {
 
 /** The arguments Bolt gives a slash-command listener. */
 export type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
-
-/**
- * What `ask()` gives, old and new shape: the answer engine is moving from `{ text, chart, question }`
- * to `{ answer, text, chart }`; both are handled until the old one is gone.
- */
-type AskOutcome =
-  | { kind: 'answer'; answer?: Answer; text: string; chart?: Buffer; question?: Question }
-  | { kind: 'reply'; text: string; suggestions: string[] };
 
 /** The /ccost listener. */
 export function createCcostCommand(deps: CcostCommandDeps): (args: CommandArgs) => Promise<void> {
@@ -55,16 +46,14 @@ async function answerCommand(deps: CcostCommandDeps, args: CommandArgs): Promise
   const { command, respond, client } = args;
   const text = command.text.trim();
   const viewer = await deps.viewers.viewerFor(command.user_id);
-  const refusal = refuseForViewer(deps.config, viewer, text, deps.now());
-  if (refusal) return void (await respond({ response_type: 'ephemeral', ...refusal }));
-  const options = { config: deps.config, now: deps.now(), viewer };
-  const result: AskOutcome = await ask(deps.store, text, options);
+  const result = await ask(deps.store, text, { config: deps.config, now: deps.now(), viewer });
   if (result.kind === 'reply')
     return void (await respond({ response_type: 'ephemeral', ...replyMessage(result) }));
-  const question = result.answer?.question ?? result.question;
-  const message = result.answer ? answerBlocks(result.answer) : textBlocks(result.text, { monospace: true });
-  if (question?.share) return shareAnswer(args, message, result);
-  const note = result.chart ? await chartToDm(client, command.user_id, text, result) : null;
+  const message = answerBlocks(result.answer);
+  if (result.answer.question.share) return shareAnswer(args, message, result);
+  const note = result.chart
+    ? await chartToDm(client, command.user_id, text, result).catch(dmFailed(deps.logger))
+    : null;
   if (note) message.blocks.push(context([note]));
   await respond({ response_type: 'ephemeral', ...message });
 }
@@ -82,7 +71,7 @@ function replyMessage(reply: { text: string; suggestions: string[] }): SlackMess
 async function shareAnswer(
   args: CommandArgs,
   message: SlackMessage,
-  result: { answer?: Answer; chart?: Buffer },
+  result: { answer: Answer; chart?: Buffer },
 ): Promise<void> {
   try {
     await postBlocks(args.client, {
@@ -103,8 +92,7 @@ async function shareAnswer(
 }
 
 /** File name and title of an answer's chart. */
-function chartNaming(answer: Answer | undefined): { chartName: string; chartTitle: string } {
-  if (!answer) return { chartName: 'ccost-chart.png', chartTitle: 'ccost chart' };
+function chartNaming(answer: Answer): { chartName: string; chartTitle: string } {
   return { chartName: chartFileName(answer), chartTitle: `${answer.title}, ${answer.period.label}` };
 }
 
@@ -113,7 +101,7 @@ async function chartToDm(
   client: WebClient,
   userId: string,
   text: string,
-  result: { answer?: Answer; chart?: Buffer },
+  result: { answer: Answer; chart?: Buffer },
 ): Promise<string | null> {
   const opened = await client.conversations.open({ users: userId });
   const channel = opened.channel?.id;
@@ -129,51 +117,12 @@ async function chartToDm(
   return ':bar_chart: The chart is in your DMs with ccost (add `share` to post the answer and chart here).';
 }
 
-/**
- * Refuses a question about a team the viewer may not see.
- * TODO: remove once ask() applies `viewer` itself (src/core/questions/access.ts); until then the
- * bot checks team questions here so a restricted viewer never gets another team's figures.
- */
-export function refuseForViewer(
-  config: Config,
-  viewer: Viewer,
-  text: string,
-  now: Date,
-): SlackMessage | null {
-  if (viewer.teams === 'all') return null;
-  const question = parseQuestion(text, now);
-  const asked = question.kind === 'error' ? undefined : teamOf(question);
-  if (asked === undefined) return null;
-  const found = matchName(
-    asked,
-    Object.keys(config.teams).map((id) => ({ id })),
-  );
-  const team = found.match?.id ?? asked;
-  if (viewer.teams.some((t) => t.toLowerCase() === team.toLowerCase())) return null;
-  const mine =
-    viewer.teams.length === 0 ? 'you are not in any team in ccost' : `you can see ${viewer.teams.join(', ')}`;
-  return textBlocks(
-    `You cannot see team ${team}: ${mine}. Ask a finance admin (or the team) if you need its costs.`,
-  );
-}
-
-/** The team a question is about, if any. */
-function teamOf(question: Question): string | undefined {
-  switch (question.kind) {
-    case 'team':
-    case 'compare':
-    case 'budget':
-    case 'explain':
-      return question.team;
-    case 'insights':
-      return question.team;
-    case 'top':
-      return question.scope?.name;
-    case 'scope':
-      return question.scope.kind === 'team' ? question.scope.name : undefined;
-    default:
-      return undefined;
-  }
+/** A DM that failed (no im:write, DMs closed) costs the chart, not the answer. */
+function dmFailed(logger: Logger): (err: unknown) => string {
+  return (err) => {
+    logger.warn(`/ccost could not send the chart by DM: ${(err as Error).message}`);
+    return ':warning: I could not send you the chart in a DM; add `share` to post the answer and chart here.';
+  };
 }
 
 /** Logs the failure with a reference and tells the user one short sentence, never a stack. */

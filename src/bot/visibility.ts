@@ -6,12 +6,11 @@
  */
 import type { Logger } from '@slack/bolt';
 import type { Config } from '../core/config/schema.ts';
+import type { Viewer } from '../core/questions/access.ts';
 import type { WebClient } from './slack-client.ts';
 
-/** What a viewer may see: every team, or these team names (same shape as the questions' Viewer). */
-export interface Viewer {
-  teams: 'all' | string[];
-}
+/** What a viewer may see: every team, or these team names (the questions' own type). */
+export type { Viewer };
 
 /** Decides viewers. */
 export interface ViewerResolver {

@@ -93,6 +93,21 @@ describe('the Slack app over HTTP', () => {
     expect(upload.filename).toMatch(/\.png$/);
   });
 
+  it('still answers when the chart cannot be sent by DM, and privately when it may not post in the channel', async () => {
+    slack.failNext('conversations.open', 'missing_scope');
+    const noDm = await ask('team payments october');
+    expect(noDm.text).toContain('$7.09');
+    expect(noDm.text).toContain('could not send you the chart');
+    slack.failNext('chat.postMessage', 'not_in_channel');
+    const notInChannel = await ask('team payments october share', 'U_ADMIN', 'C_PRIVATE');
+    expect(notInChannel.response.body.response_type).toBe('ephemeral');
+    expect(notInChannel.text).toContain('/invite @ccost');
+    expect(notInChannel.text).toContain('$7.09');
+    expect(log.lines.join('\n')).toContain(
+      'could not send the chart by DM: An API error occurred: missing_scope',
+    );
+  });
+
   it('refuses a forged signature with 401 and answers nothing', async () => {
     const responseUrl = slack.responseUrl('forged');
     const body = commandBody('team payments october', { responseUrl });
@@ -142,7 +157,7 @@ describe('the Slack app over HTTP', () => {
     const admin = await ask('team search october', 'U_FIN');
     expect(admin.text).toContain(formatUsd(await teamTotal(store, 'search')));
     const stranger = await ask('team payments october', 'U_NOBODY');
-    expect(stranger.text).toMatch(/not in any team/i);
+    expect(stranger.text).toMatch(/not a member of any team/i);
     const lookups = slack.callsOf('usergroups.users.list').map((c) => c.body.usergroup);
     // Cached: each group is asked once however many questions are asked.
     expect(lookups.filter((g) => g === 'S_FIN')).toHaveLength(1);
