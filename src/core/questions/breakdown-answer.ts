@@ -58,9 +58,10 @@ export async function breakdownAnswer(
   const total = sum(totals.map((t) => t.current));
   const previousTotal = sum(totals.map((t) => t.previous));
   const breakdown = breakdownOf(plan, totals, total);
+  // Without any allocation of the previous period a comparison would read as "+100%, all new".
+  const comparable = hasHistory(runs, previous.from, period.from);
   // Days of two periods never share a key, so they cannot move.
-  const movers =
-    plan.dimension !== 'day' && hasHistory(runs, previous.from, period.from) ? moversOf(plan, totals) : [];
+  const movers = plan.dimension !== 'day' && comparable ? moversOf(plan, totals) : [];
   const names = await displayNames(store, options.config, plan.dimension, [
     ...new Set([...breakdown.rows.map((r) => r.key), ...movers.map((m) => m.key)]),
   ]);
@@ -75,14 +76,18 @@ export async function breakdownAnswer(
     title: plan.title,
     period: await answerPeriod(store, period, orgIds, options.now),
     total,
-    previous: { period: previous, total: previousTotal },
+    previous: comparable ? { period: previous, total: previousTotal } : null,
     breakdown,
     movers,
     budget,
     trust: await trustOf(store, { filter, days: period, total, orgIds }),
     series,
     reconciliation: null,
-    notes: [...plan.notes, ...missingRunNotes(period, runs, orgIds, options.now)],
+    notes: [
+      ...plan.notes,
+      ...missingRunNotes(period, runs, orgIds, options.now),
+      ...(comparable ? [] : [`Nothing is allocated for ${previous.label}, so there is no comparison.`]),
+    ],
   };
 }
 

@@ -190,6 +190,9 @@ describe('answer', () => {
     expect(breakdownSum(a)).toBe('630');
     expect(a.movers).toEqual([]);
     expect(a.notes.join(' ')).toContain('No allocation for 2026-07, 2026-08 yet');
+    // Q2 has no allocation at all: no comparison rather than "+100%, all new".
+    expect(a.previous).toBeNull();
+    expect(a.notes.join(' ')).toContain('Nothing is allocated for Q2 2026, so there is no comparison.');
     // The 15th's cluster rows are low confidence: 18 of 630.
     expect(a.trust.highConfidencePercent).toBe('97.1');
   });

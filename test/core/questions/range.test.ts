@@ -10,6 +10,15 @@ describe('comparison ranges', () => {
       label: 'September 2026',
     });
     expect(previousRange({ from: '2026-03-01', to: '2026-04-01', label: '' }).from).toBe('2026-02-01');
+    expect(previousRange({ from: '2026-07-01', to: '2026-10-01', label: 'Q3 2026' })).toEqual({
+      from: '2026-04-01',
+      to: '2026-07-01',
+      label: 'Q2 2026',
+    });
+    expect(previousRange({ from: '2026-01-01', to: '2026-06-01', label: '' })).toMatchObject({
+      from: '2025-08-01',
+      label: 'the previous 5 months',
+    });
     expect(previousRange({ from: '2026-10-10', to: '2026-10-17', label: '' })).toMatchObject({
       from: '2026-10-03',
       to: '2026-10-10',
