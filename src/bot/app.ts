@@ -7,7 +7,7 @@ import type { RequestListener } from 'node:http';
 import { App, type Logger } from '@slack/bolt';
 import type { Config } from '../core/config/schema.ts';
 import type { Store } from '../core/storage/database.ts';
-import { createCcostCommand } from './command.ts';
+import { type CommandOutcome, createCcostCommand } from './command.ts';
 import { createBotLogger, logLevelFrom } from './logger.ts';
 import { readSlackSettings, type SlackMode, type SlackSettings } from './settings.ts';
 import { createSlackClient, slackClientOptions, type WebClient } from './slack-client.ts';
@@ -27,6 +27,8 @@ export interface SlackAppOptions {
   env: Record<string, string | undefined>;
   now?: () => Date;
   logger?: Logger;
+  /** Per /ccost command: its outcome and seconds from ack to answer (e.g. a metrics histogram). */
+  observeCommand?: (outcome: CommandOutcome, seconds: number) => void;
 }
 
 /** A ready (not yet connected) Slack app. */
@@ -62,7 +64,14 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
   const client = createSlackClient({ token: settings.botToken, apiUrl: settings.apiUrl, logger });
   const viewers = createViewerResolver({ config: options.config, client, logger });
   const now = options.now ?? (() => new Date());
-  const command = createCcostCommand({ config: options.config, store: options.store, viewers, logger, now });
+  const command = createCcostCommand({
+    config: options.config,
+    store: options.store,
+    viewers,
+    logger,
+    now,
+    ...(options.observeCommand ? { observe: options.observeCommand } : {}),
+  });
   const inFlight = new Set<Promise<void>>();
   app.command(SLASH_COMMAND, (args) => track(inFlight, command(args)));
   app.error(async (error) => {

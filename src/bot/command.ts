@@ -25,7 +25,12 @@ export interface CcostCommandDeps {
   viewers: ViewerResolver;
   logger: Logger;
   now: () => Date;
+  /** Called once per command with how it ended and how long it took from the ack (metrics). */
+  observe?: (outcome: CommandOutcome, seconds: number) => void;
 }
+
+/** How a command ended: an answer, a reply in words (help, did-you-mean, refusal), or a failure. */
+export type CommandOutcome = 'answered' | 'replied' | 'failed';
 
 /** The arguments Bolt gives a slash-command listener. */
 export type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
@@ -34,31 +39,40 @@ export type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 export function createCcostCommand(deps: CcostCommandDeps): (args: CommandArgs) => Promise<void> {
   return async (args) => {
     await args.ack();
+    const started = performance.now();
+    let outcome: CommandOutcome = 'failed';
     try {
-      await answerCommand(deps, args);
+      outcome = await answerCommand(deps, args);
     } catch (err) {
       await reportFailure(deps.logger, args, err);
     }
+    deps.observe?.(outcome, (performance.now() - started) / 1000);
   };
 }
 
-async function answerCommand(deps: CcostCommandDeps, args: CommandArgs): Promise<void> {
+async function answerCommand(deps: CcostCommandDeps, args: CommandArgs): Promise<CommandOutcome> {
   const { command, respond, client } = args;
   const text = command.text.trim();
   const viewer = await deps.viewers.viewerFor(command.user_id);
   const result = await ask(deps.store, text, { config: deps.config, now: deps.now(), viewer });
-  if (result.kind === 'reply')
-    return void (await respond({ response_type: 'ephemeral', ...replyMessage(result) }));
+  if (result.kind === 'reply') {
+    await respond({ response_type: 'ephemeral', ...replyMessage(result) });
+    return 'replied';
+  }
   const message = answerBlocks(result.answer);
-  if (result.answer.question.share) return shareAnswer(args, message, result);
+  if (result.answer.question.share) {
+    await shareAnswer(args, message, result);
+    return 'answered';
+  }
   const note = result.chart
     ? await chartToDm(client, command.user_id, text, result).catch(dmFailed(deps.logger))
     : null;
   if (note) message.blocks.push(context([note]));
   await respond({ response_type: 'ephemeral', ...message });
+  return 'answered';
 }
 
-/** A reply (did-you-mean, a refusal, help in the new shape) with its suggestions. */
+/** A reply (help, did-you-mean, a refusal) with the suggestions it does not already make. */
 function replyMessage(reply: { text: string; suggestions: string[] }): SlackMessage {
   const message = textBlocks(reply.text, { monospace: reply.text.includes('\n  ') });
   const unsaid = reply.suggestions.filter((s) => !reply.text.includes(s)).slice(0, 5);

@@ -13,7 +13,7 @@ import {
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '@slack/bolt';
-import { createSlackApp, type SlackApp } from '../bot/app.ts';
+import { createSlackApp, type SlackApp, type SlackAppOptions } from '../bot/app.ts';
 import { SLACK_EVENTS_PATH } from '../bot/transports/http.ts';
 import type { Config } from '../core/config/schema.ts';
 import type { Store } from '../core/storage/database.ts';
@@ -56,6 +56,8 @@ export interface StartServerOptions {
   routes?: Record<string, RequestListener>;
   now?: () => Date;
   logger?: Logger;
+  /** Per /ccost command: outcome and seconds (the metrics registry's observeSlackCommand). */
+  observeSlackCommand?: SlackAppOptions['observeCommand'];
 }
 
 /** A listening server. */
@@ -81,6 +83,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
           env: options.env,
           ...(options.now ? { now: options.now } : {}),
           ...(options.logger ? { logger: options.logger } : {}),
+          ...(options.observeSlackCommand ? { observeCommand: options.observeSlackCommand } : {}),
         }));
   const routes = routeTable(slack, options.routes ?? {});
   const server = createServer((req, res) => dispatch(routes, req, res, slack?.logger));

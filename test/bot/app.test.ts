@@ -25,6 +25,7 @@ describe('the Slack app over HTTP', () => {
   let server: RunningServer;
   let events: string;
   const log = capturingLogger();
+  const observed: { outcome: string; seconds: number }[] = [];
 
   beforeAll(async () => {
     slack = await startFakeSlack({ usergroups: USERGROUPS, tokens: [BOT_TOKEN] });
@@ -37,6 +38,7 @@ describe('the Slack app over HTTP', () => {
       host: '127.0.0.1',
       now: () => NOW,
       logger: log.logger,
+      observeSlackCommand: (outcome, seconds) => observed.push({ outcome, seconds }),
     });
     events = `${server.url}/slack/events`;
   });
@@ -140,6 +142,8 @@ describe('the Slack app over HTTP', () => {
     const help = await ask('help');
     expect(help.text).toContain('team payments last month');
     expect(help.text).toContain('share');
+    await slack.waitFor(() => observed.filter((o) => o.outcome === 'replied').length >= 3);
+    expect(observed.every((o) => o.seconds >= 0 && o.seconds < 30)).toBe(true);
   });
 
   it('shows a team member their team and refuses another team', async () => {
