@@ -29,6 +29,29 @@ describe('ccost estimate', () => {
     expect(stdout).toContain('monthly = 730 hours');
   });
 
+  it('prices with the overrides of ccost.yaml', async () => {
+    const config = path.join(scratch, 'pricing.yaml');
+    writeFileSync(config, 'pricing:\n  overrides:\n    connect.task_hour: "0.1"\n');
+    const { code, stdout } = await cli.run(
+      '--config',
+      config,
+      'estimate',
+      '--path',
+      path.join(FIXTURE, 'head'),
+      '--compare-to',
+      path.join(FIXTURE, 'base'),
+      '--format',
+      'json',
+    );
+    expect(code).toBe(0);
+    const estimate = JSON.parse(stdout) as {
+      resources: { address: string; status: string; delta: string }[];
+    };
+    const sink = estimate.resources.find((r) => r.address === 'confluent_connector.sink["orders"]')!;
+    expect(sink.status).toBe('priced');
+    expect(stdout).toContain('override');
+  });
+
   it('prints markdown and json with the same numbers', async () => {
     const args = [
       'estimate',

@@ -8,7 +8,7 @@ import { asCreated, diffResources } from '../../core/terraform/diff.ts';
 import { loadConfiguration } from '../../core/terraform/load.ts';
 import { readPlan } from '../../core/terraform/plan.ts';
 import type { ResourceChange } from '../../core/terraform/priced.ts';
-import type { CliIo } from '../context.ts';
+import { type CliIo, readConfig } from '../context.ts';
 
 interface EstimateOptions {
   path?: string;
@@ -36,7 +36,8 @@ export function registerEstimate(program: Command, io: CliIo): void {
         );
       }
       const changes = await readChanges(opts);
-      const estimate = estimateChanges(changes, pricingOptions());
+      const config = readConfig(io, program.opts().config);
+      const estimate = estimateChanges(changes, pricingOptions(config.pricing));
       io.stdout(renderEstimate(estimate, opts.format as EstimateFormat));
     });
 }

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { isDecimalText } from '../money/amount.ts';
+import { pricingConfigSchema } from '../pricing/options.ts';
 
 const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -212,6 +213,8 @@ export const configSchema = z.strictObject({
     .default({ cku: { usage_weight: '0.5', even_weight: '0.5' }, flink: 'environment', rules: [] }),
   api: apiSchema.default({ tokens: [] }),
   schedule: scheduleSchema.default({ collect_every_minutes: 60, allocate_every_minutes: 1440 }),
+  /** Prices for `ccost estimate` and the PR action: overrides, Flink utilization, usage profile. */
+  pricing: pricingConfigSchema.default({ overrides: {}, flink_utilization: '1', usage_profile: {} }),
   slack: slackSchema.default({ visibility: 'all', admins: { users: [], groups: [] } }),
   digests: digestsSchema.default({
     monthly_close: { enabled: true },
