@@ -25,6 +25,18 @@ export interface ResourceSummary {
   monthToDate: string;
 }
 
+/** A resource row as read. */
+type ResourceRow = {
+  org_id: string;
+  id: string;
+  kind: string;
+  type: string | null;
+  display_name: string | null;
+  cloud: string | null;
+  region: string | null;
+  environment_id: string | null;
+};
+
 /** Resources valid at `now`, largest month-to-date cost first. */
 export async function activeResources(
   store: Store,
@@ -32,16 +44,7 @@ export async function activeResources(
 ): Promise<ResourceSummary[]> {
   const day = options.now.toISOString().slice(0, 10);
   const monthStart = `${day.slice(0, 7)}-01`;
-  const rows = await store.query<{
-    org_id: string;
-    id: string;
-    kind: string;
-    type: string | null;
-    display_name: string | null;
-    cloud: string | null;
-    region: string | null;
-    environment_id: string | null;
-  }>(sql`
+  const rows = await store.query<ResourceRow>(sql`
     select org_id, id, kind, type, display_name, cloud, region, environment_id from resources
     where valid_from <= ${options.now.toISOString()}::timestamptz
       and (valid_to is null or valid_to > ${options.now.toISOString()}::timestamptz)`);
@@ -65,16 +68,7 @@ export async function activeResources(
 }
 
 function summarize(
-  r: {
-    org_id: string;
-    id: string;
-    kind: string;
-    type: string | null;
-    display_name: string | null;
-    cloud: string | null;
-    region: string | null;
-    environment_id: string | null;
-  },
+  r: ResourceRow,
   costs: { team: string; amount: Decimal }[],
   resolver: TeamResolver,
   day: string,

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allocateMonth } from '../../../src/core/allocation/run.ts';
 import { costsToCsv, parseCostQuery, queryCosts } from '../../../src/core/costs/query.ts';
 import type { Store } from '../../../src/core/storage/database.ts';
+import { allocatedSum } from '../../helpers/allocated.ts';
 import { collectFrom, startSimulatedOrg } from '../../helpers/simulated.ts';
 import { createTestStore } from '../../helpers/store.ts';
 
@@ -19,14 +20,6 @@ function query(params: Record<string, string>) {
 describe('cost queries', () => {
   let store: Store;
   let org: Awaited<ReturnType<typeof startSimulatedOrg>>;
-  const sumWhere = async (where: ReturnType<typeof sql>, column = sql`amount`) =>
-    new Decimal(
-      (
-        await store.query<{ s: string }>(
-          sql`select coalesce(sum(${column}), 0)::text as s from allocations a join allocation_runs r on r.id = a.run_id and r.is_current where ${where}`,
-        )
-      )[0]!.s,
-    ).toFixed();
 
   beforeAll(async () => {
     org = await startSimulatedOrg({ now: NOW });
@@ -45,10 +38,11 @@ describe('cost queries', () => {
 
   it('groups by team to exactly the allocated total, and per team to its rows', async () => {
     const result = await queryCosts(store, query({ from: '2026-10-01', to: '2026-11-01', group_by: 'team' }));
-    expect(result.total).toBe(await sumWhere(sql`true`));
+    expect(result.total).toBe(await allocatedSum(store, sql`true`));
     expect(result.total).toBe(new Decimal(org.model.billingTotal('2026-10-01', '2026-11-01')).toFixed());
     expect(result.rows.length).toBeGreaterThan(2);
-    for (const row of result.rows) expect(row.amount).toBe(await sumWhere(sql`a.team = ${row.values.team!}`));
+    for (const row of result.rows)
+      expect(row.amount).toBe(await allocatedSum(store, sql`a.team = ${row.values.team!}`));
   });
 
   it('gives the same sums from the line grain (line_type) as from the rollups', async () => {
@@ -87,7 +81,7 @@ describe('cost queries', () => {
     const noCredits = await queryCosts(store, query({ ...range, credits: 'false' }));
     expect(noCredits.total).toBe(new Decimal(net.total).minus(credit!.amount).toFixed());
     const gross = await queryCosts(store, query({ ...range, discounts: 'false' }));
-    expect(gross.total).toBe(await sumWhere(sql`true`, sql`gross_amount`));
+    expect(gross.total).toBe(await allocatedSum(store, sql`true`, sql`a.gross_amount`));
   });
 
   it('filters on dimensions and hides teams outside a scope', async () => {

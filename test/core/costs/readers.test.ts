@@ -9,6 +9,7 @@ import { effectivePrices } from '../../../src/core/costs/prices.ts';
 import { activeResources } from '../../../src/core/costs/resources.ts';
 import { reconcileMonth } from '../../../src/core/reconcile/reconcile.ts';
 import type { Store } from '../../../src/core/storage/database.ts';
+import { allocatedSum } from '../../helpers/allocated.ts';
 import { collectFrom, startSimulatedOrg } from '../../helpers/simulated.ts';
 import { createTestStore } from '../../helpers/store.ts';
 
@@ -17,14 +18,6 @@ const NOW = new Date('2026-10-21T06:00:00Z');
 describe('read models of the API', () => {
   let store: Store;
   let org: Awaited<ReturnType<typeof startSimulatedOrg>>;
-  const sum = async (where: ReturnType<typeof sql>) =>
-    new Decimal(
-      (
-        await store.query<{ s: string }>(
-          sql`select coalesce(sum(amount), 0)::text as s from allocations a join allocation_runs r on r.id = a.run_id and r.is_current where ${where}`,
-        )
-      )[0]!.s,
-    ).toFixed();
 
   beforeAll(async () => {
     org = await startSimulatedOrg({ now: NOW.toISOString() });
@@ -43,7 +36,7 @@ describe('read models of the API', () => {
     const team = Object.keys(org.config.teams).find((t) => org.config.teams[t]!.budget)!;
     const budget = await teamBudget(store, { config: org.config, team, month: '2026-10', now: NOW });
     expect(budget.monthly).toBe(org.config.teams[team]!.budget!.monthly);
-    expect(budget.actual).toBe(await sum(sql`a.team = ${team} and a.bucket >= '2026-10-01'`));
+    expect(budget.actual).toBe(await allocatedSum(store, sql`a.team = ${team} and a.bucket >= '2026-10-01'`));
     // 20 complete days of 31: the forecast is the actual × 31 / 20.
     expect(new Decimal(budget.forecast).toFixed(4)).toBe(
       new Decimal(budget.actual).times(31).div(20).toFixed(4),
@@ -62,14 +55,16 @@ describe('read models of the API', () => {
     ]);
     expect(periods[1]!.reconciliation).not.toBeNull();
     expect(periods[0]!.reconciliation).toBeNull();
-    expect(periods[1]!.total).toBe(await sum(sql`a.bucket < '2026-10-01'`));
+    expect(periods[1]!.total).toBe(await allocatedSum(store, sql`a.bucket < '2026-10-01'`));
   });
 
   it('lists active resources with month-to-date cost and an owner team', async () => {
     const resources = await activeResources(store, { config: org.config, now: NOW });
     expect(resources.length).toBeGreaterThan(3);
     const [top] = resources;
-    expect(top!.monthToDate).toBe(await sum(sql`a.resource_id = ${top!.id} and a.bucket >= '2026-10-01'`));
+    expect(top!.monthToDate).toBe(
+      await allocatedSum(store, sql`a.resource_id = ${top!.id} and a.bucket >= '2026-10-01'`),
+    );
     expect(resources.every((r) => r.teamSource !== 'none' || r.monthToDate === '0')).toBe(true);
     const scoped = await activeResources(store, { config: org.config, now: NOW, teams: [top!.team] });
     expect(scoped.every((r) => r.team === top!.team)).toBe(true);

@@ -10,6 +10,7 @@ import type { Config } from '../../../src/core/config/schema.ts';
 import type { Store } from '../../../src/core/storage/database.ts';
 import { createApi } from '../../../src/server/api/app.ts';
 import { loadTokens } from '../../../src/server/api/auth.ts';
+import { allocatedSum } from '../../helpers/allocated.ts';
 import { collectFrom, startSimulatedOrg } from '../../helpers/simulated.ts';
 import { createTestStore } from '../../helpers/store.ts';
 
@@ -31,14 +32,6 @@ describe('REST API', () => {
   const triggered: (string | undefined)[] = [];
   const get = (path: string, token = env.CCOST_ADMIN_TOKEN, headers: Record<string, string> = {}) =>
     fetch(`${base}${path}`, { headers: { authorization: `Bearer ${token}`, ...headers } });
-  const sum = async (where: ReturnType<typeof sql>) =>
-    new Decimal(
-      (
-        await store.query<{ s: string }>(
-          sql`select coalesce(sum(amount), 0)::text as s from allocations a join allocation_runs r on r.id = a.run_id and r.is_current where ${where}`,
-        )
-      )[0]!.s,
-    ).toFixed();
 
   beforeAll(async () => {
     org = await startSimulatedOrg({ now: NOW.toISOString() });
@@ -86,8 +79,9 @@ describe('REST API', () => {
     const res = await get('/api/v1/costs?from=2026-10-01&to=2026-10-21&group_by=team');
     expect(res.status).toBe(200);
     const body = (await res.json()) as { total: string; rows: { team: string; amount: string }[] };
-    expect(body.total).toBe(await sum(sql`true`));
-    for (const row of body.rows) expect(row.amount).toBe(await sum(sql`a.team = ${row.team}`));
+    expect(body.total).toBe(await allocatedSum(store, sql`true`));
+    for (const row of body.rows)
+      expect(row.amount).toBe(await allocatedSum(store, sql`a.team = ${row.team}`));
   });
 
   it('answers CSV by format or Accept header', async () => {
@@ -140,7 +134,7 @@ describe('REST API', () => {
     const own = await get('/api/v1/costs?from=2026-10-01&to=2026-10-21&group_by=team', env.CCOST_TEAM_TOKEN);
     const body = (await own.json()) as { total: string; rows: { team: string }[] };
     expect(body.rows.map((r) => r.team)).toEqual([teamA]);
-    expect(body.total).toBe(await sum(sql`a.team = ${teamA}`));
+    expect(body.total).toBe(await allocatedSum(store, sql`a.team = ${teamA}`));
     const other = await get(
       `/api/v1/costs?from=2026-10-01&to=2026-10-21&team=${teamB}`,
       env.CCOST_TEAM_TOKEN,
@@ -168,7 +162,7 @@ describe('REST API', () => {
       string
     >;
     expect(budget.monthly).toBe(config.teams[teamA]!.budget!.monthly);
-    expect(budget.actual).toBe(await sum(sql`a.team = ${teamA}`));
+    expect(budget.actual).toBe(await allocatedSum(store, sql`a.team = ${teamA}`));
     const periods = (await (await get('/api/v1/periods')).json()) as {
       periods: { month: string; state: string }[];
     };
@@ -179,7 +173,7 @@ describe('REST API', () => {
       resources: { monthToDate: string }[];
     };
     const mtd = resources.resources.reduce((s, r) => s.plus(r.monthToDate), new Decimal(0));
-    expect(mtd.lte(await sum(sql`true`))).toBe(true);
+    expect(mtd.lte(await allocatedSum(store, sql`true`))).toBe(true);
     const prices = (await (await get('/api/v1/prices?from=2026-10-01&to=2026-10-21')).json()) as {
       prices: unknown[];
     };
