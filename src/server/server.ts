@@ -1,8 +1,9 @@
 /**
  * ccost's HTTP server: one node:http server for everything served on PORT. Today that is the
- * Slack app (POST /slack/events in HTTP mode; Socket Mode connects out instead) and GET /healthz;
- * a later issue adds the REST API and /metrics through `routes`. The digest scheduler plugs in
- * through `scheduler`: started once the server listens, stopped first on shutdown.
+ * Slack app (POST /slack/events in HTTP mode; Socket Mode connects out instead), GET /healthz,
+ * and what `routes` and `fallback` add (the service adds /metrics and the REST API). The
+ * scheduler plugs in through `scheduler`: started once the server listens, stopped first on
+ * shutdown.
  */
 import {
   createServer,
@@ -52,8 +53,10 @@ export interface StartServerOptions {
    * started after the server listens, stopped first on shutdown.
    */
   scheduler?: ServerJobs | ((context: JobsContext) => ServerJobs);
-  /** More routes, keyed `METHOD /path` (`GET /metrics`). */
+  /** More routes, keyed `METHOD /path` (`GET /metrics`); they replace built-in ones of the same key. */
   routes?: Record<string, RequestListener>;
+  /** What answers a request no route matches (the REST API); default a JSON 404 or 405. */
+  fallback?: RequestListener;
   now?: () => Date;
   logger?: Logger;
   /** Per /ccost command: outcome and seconds (the metrics registry's observeSlackCommand). */
@@ -86,7 +89,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
           ...(options.observeSlackCommand ? { observeCommand: options.observeSlackCommand } : {}),
         }));
   const routes = routeTable(slack, options.routes ?? {});
-  const server = createServer((req, res) => dispatch(routes, req, res, slack?.logger));
+  const server = createServer((req, res) => dispatch(routes, req, res, slack?.logger, options.fallback));
   await listen(server, options.port ?? portFrom(options.env), options.host);
   await slack?.start();
   const scheduler =
@@ -135,9 +138,10 @@ function dispatch(
   req: IncomingMessage,
   res: ServerResponse,
   logger?: Logger,
+  fallback?: RequestListener,
 ): void {
   const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-  const handler = routes.get(`${req.method ?? 'GET'} ${path}`);
+  const handler = routes.get(`${req.method ?? 'GET'} ${path}`) ?? fallback;
   if (!handler) {
     notFound(routes, path, res);
     return;

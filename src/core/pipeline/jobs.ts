@@ -10,7 +10,9 @@ import { stateOf } from '../close/periods.ts';
 import { clientsFor } from '../collect/clients.ts';
 import { collectOrg } from '../collect/collection.ts';
 import type { Config } from '../config/schema.ts';
+import { CcostError, ErrorCode } from '../errors/index.ts';
 import type { Job, JobContext } from '../schedule/job.ts';
+import { withJobLock } from '../schedule/lock.ts';
 import type { Store } from '../storage/database.ts';
 
 /** Name of the collection job of one organization. */
@@ -38,7 +40,7 @@ export function createPipelineJobs(options: PipelineOptions): Job[] {
   const allocate: Job = {
     name: ALLOCATE_JOB,
     due: { everyMinutes: config.schedule.allocate_every_minutes },
-    run: (ctx) => allocateOpenMonths(ctx.store, { config, now: ctx.now }),
+    run: (ctx) => allocateWhenCollected(ctx.store, { config, now: ctx.now }),
   };
   return [...collectJobs, allocate];
 }
@@ -61,6 +63,42 @@ async function collectJob(
     lines_changed: summary.lines.changed,
     usage_rows: summary.usageRows,
   };
+}
+
+/**
+ * Allocates each organization's open months while holding its collection lock, so allocation never
+ * reads a collection half done (and no collection starts meanwhile). An organization whose
+ * collection is running makes the job fail, to be retried with backoff once it has finished.
+ */
+export async function allocateWhenCollected(
+  store: Store,
+  options: { config: Config; now: Date },
+): Promise<{ runs_created: number; runs_unchanged: number; months: number }> {
+  // Organizations of ccost.yaml (their first collection may not have written anything yet) and any with data.
+  const stored = await store.query<{ org_id: string }>(sql`select distinct org_id from billing_lines`);
+  const orgs = [
+    ...new Set([...options.config.organizations.map((o) => o.id), ...stored.map((r) => r.org_id)]),
+  ].sort();
+  const counts = { runs_created: 0, runs_unchanged: 0, months: 0 };
+  const busy: string[] = [];
+  for (const orgId of orgs) {
+    const locked = await withJobLock(store, collectJobName(orgId), () =>
+      allocateOpenMonths(store, { ...options, orgIds: [orgId] }),
+    );
+    if (!locked.acquired) {
+      busy.push(orgId);
+      continue;
+    }
+    counts.runs_created += locked.value.runs_created;
+    counts.runs_unchanged += locked.value.runs_unchanged;
+    counts.months += locked.value.months;
+  }
+  if (busy.length > 0)
+    throw new CcostError(
+      ErrorCode.AllocationFailed,
+      `collection of ${busy.join(', ')} is running; allocation of ${busy.length === 1 ? 'it' : 'them'} waits for the next attempt`,
+    );
+  return counts;
 }
 
 /**

@@ -37,7 +37,7 @@ export function createMetrics(options: {
 }): ServiceMetrics {
   const registry = new Registry();
   const now = options.now ?? (() => new Date());
-  if (options.defaults !== false) collectDefaultMetrics({ register: registry, prefix: 'ccost_process_' });
+  if (options.defaults !== false) collectDefaultMetrics({ register: registry, prefix: 'ccost_' });
   addCostGauges(registry, options.store, now);
   addFreshnessGauges(registry, options.store, now);
   const jobs = new Histogram({
