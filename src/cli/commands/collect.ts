@@ -3,6 +3,8 @@ import { clientsFor } from '../../core/collect/clients.ts';
 import { type CollectEvent, type CollectSummary, collectOrg } from '../../core/collect/collection.ts';
 import type { Config } from '../../core/config/schema.ts';
 import { CcostError, ErrorCode } from '../../core/errors/index.ts';
+import { collectJobName } from '../../core/pipeline/jobs.ts';
+import { withJobLock } from '../../core/schedule/lock.ts';
 import { type CliIo, readConfig, withStore } from '../context.ts';
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -31,15 +33,23 @@ export function registerCollect(program: Command, io: CliIo): void {
       const clients = orgs.map((org) => clientsFor(org, io.env));
       await withStore(io, async (store) => {
         for (const [i, org] of orgs.entries()) {
-          const summary = await collectOrg(store, {
-            orgId: org.id,
-            ...clients[i]!,
-            since: opts.since,
-            until: opts.until,
-            usage: { hourly: config.collection.hourly_usage, topics: config.collection.topic_usage },
-            onEvent: eventWriter(io),
-          });
-          io.stdout(formatSummary(summary));
+          // The same lock as the service's collection job: never two collections of one org at once.
+          const locked = await withJobLock(store, collectJobName(org.id), () =>
+            collectOrg(store, {
+              orgId: org.id,
+              ...clients[i]!,
+              since: opts.since,
+              until: opts.until,
+              usage: { hourly: config.collection.hourly_usage, topics: config.collection.topic_usage },
+              onEvent: eventWriter(io),
+            }),
+          );
+          if (!locked.acquired)
+            throw new CcostError(
+              ErrorCode.UsageError,
+              `a collection of ${org.id} is running in another process (ccost serve?); try again when it has finished`,
+            );
+          io.stdout(formatSummary(locked.value));
         }
       });
     });
