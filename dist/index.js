@@ -61051,7 +61051,7 @@ function parseRunMarker(body) {
   return m ? { runId: Number(m[1]), runAttempt: Number(m[2]) } : null;
 }
 function withoutRunMarker(body) {
-  return body.replace(/<!-- ccost:run=\d+:\d+ -->\n?/, "");
+  return body.replace(/<!-- ccost:run=\d+:\d+ -->\n?/, "").replace(/\/actions\/runs\/\d+/g, "/actions/runs/");
 }
 function renderComment(report, run2, limit = MAX_COMMENT_CHARS) {
   return fitToLimit((l) => `${COMMENT_MARKER}

@@ -73,13 +73,14 @@ export function parseRunMarker(body: string): RunStamp | null {
 }
 
 /**
- * A body without its run marker, to tell whether two runs produced the same comment.
+ * A body without what differs from run to run (the run marker and the link to the run), to tell
+ * whether two runs produced the same comment.
  *
  * @param body - a comment body
- * @returns the body with the run marker removed
+ * @returns the body without its run-specific parts
  */
 export function withoutRunMarker(body: string): string {
-  return body.replace(/<!-- ccost:run=\d+:\d+ -->\n?/, '');
+  return body.replace(/<!-- ccost:run=\d+:\d+ -->\n?/, '').replace(/\/actions\/runs\/\d+/g, '/actions/runs/');
 }
 
 /**
