@@ -239,3 +239,51 @@ describe('the sticky comment', () => {
     expect(gh.calls).toHaveLength(0);
   });
 });
+
+describe('the fork workflow_run pattern', () => {
+  it('a fork run saves the comment; a workflow_run run posts it after checking the PR head', async () => {
+    const saved = `${runner.dir}/saved-comment.md`;
+    const fork = await runAction({
+      runId: 300,
+      event: pullRequestEvent(7, true),
+      inputs: inputs({ 'save-comment': saved, 'github-token': '' }),
+    });
+    expect(fork.failed).toBe(false);
+    expect(gh.calls).toHaveLength(0);
+    await gh.close();
+    gh = await startFakeGitHub({ token: TOKEN, pulls: { 7: 'abc123' } });
+    const posted = await runAction({
+      runId: 301,
+      event: { workflow_run: { head_sha: 'abc123', event: 'pull_request', pull_requests: [] } },
+      inputs: { 'post-comment': saved, 'pr-number': '7', 'github-token': TOKEN },
+    });
+    expect(posted.failed).toBe(false);
+    expect(gh.writes()).toEqual(['POST /repos/acme/infra/issues/7/comments']);
+    // Stamped with the run that priced it, so the stale-run guard still holds.
+    expect(parseRunMarker(gh.comments[0]!.body)).toEqual({ runId: 300, runAttempt: 1 });
+    expect(gh.comments[0]!.body).toContain('Monthly cost increases by **+$6,511.60**');
+    expect(posted.outputs['comment-url']).toBe(gh.comments[0]!.html_url);
+  });
+
+  it('refuses a saved comment for a PR whose head is not the workflow run’s', async () => {
+    await gh.close();
+    gh = await startFakeGitHub({ token: TOKEN, pulls: { 7: 'def456' } });
+    const saved = runner.file('saved.md', `${COMMENT_MARKER}\n<!-- ccost:run=1:1 -->\nhello`);
+    const res = await runAction({
+      event: { workflow_run: { head_sha: 'abc123' } },
+      inputs: { 'post-comment': saved, 'pr-number': '7', 'github-token': TOKEN },
+    });
+    expect(res.failed).toBe(true);
+    expect(res.errors[0]).toContain('pr-number: pull request #7 is at def456');
+    expect(gh.comments).toHaveLength(0);
+  });
+
+  it('refuses a file that is not a saved comment', async () => {
+    const saved = runner.file('not-ours.md', 'anything at all');
+    const res = await runAction({
+      inputs: { 'post-comment': saved, 'pr-number': '7', 'github-token': TOKEN },
+    });
+    expect(res.failed).toBe(true);
+    expect(res.errors[0]).toContain('is not a comment saved by this action');
+  });
+});
