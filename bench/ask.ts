@@ -102,9 +102,13 @@ async function copyHistory(store: Store, runId: string, count: number): Promise<
         select ${copy}, ${shift}, org_id, environment_id, resource_id, product, line_type, line_id, owner_id, owner_kind, team, amount, gross_amount, original_amount, usage_share, method, confidence, fallback_reason
         from allocations where run_id = ${runId} and ${shift} < ${to}::date`);
       await tx.execute(sql`
-        insert into allocation_rollups (run_id, bucket, org_id, team, product, environment_id, resource_id, owner_id, owner_kind, amount, gross_amount)
-        select ${copy}, ${shift}, org_id, team, product, environment_id, resource_id, owner_id, owner_kind, amount, gross_amount
+        insert into allocation_rollups (run_id, bucket, org_id, team, product, environment_id, resource_id, owner_id, owner_kind, amount, gross_amount, high_confidence_amount)
+        select ${copy}, ${shift}, org_id, team, product, environment_id, resource_id, owner_id, owner_kind, amount, gross_amount, high_confidence_amount
         from allocation_rollups where run_id = ${runId} and ${shift} < ${to}::date`);
+      await tx.execute(sql`
+        insert into allocation_team_days (run_id, bucket, org_id, team, product, environment_id, amount, gross_amount, high_confidence_amount)
+        select ${copy}, ${shift}, org_id, team, product, environment_id, amount, gross_amount, high_confidence_amount
+        from allocation_team_days where run_id = ${runId} and ${shift} < ${to}::date`);
     });
     log(`  copied history to ${period}`);
   }

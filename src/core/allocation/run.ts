@@ -226,11 +226,21 @@ async function storeRun(
 export async function writeRollup(store: Store, tx: Db, runId: string): Promise<void> {
   await store.query(
     sql`insert into allocation_rollups
-          (run_id, bucket, org_id, team, product, environment_id, resource_id, owner_id, owner_kind, amount, gross_amount)
+          (run_id, bucket, org_id, team, product, environment_id, resource_id, owner_id, owner_kind, amount, gross_amount,
+           high_confidence_amount)
         select run_id, bucket, org_id, team, product, environment_id, resource_id, owner_id, owner_kind,
-               sum(amount), sum(gross_amount)
+               sum(amount), sum(gross_amount), coalesce(sum(amount) filter (where confidence = 'high'), 0)
         from allocations where run_id = ${runId}
         group by run_id, bucket, org_id, team, product, environment_id, resource_id, owner_id, owner_kind`,
+    tx,
+  );
+  await store.query(
+    sql`insert into allocation_team_days
+          (run_id, bucket, org_id, team, product, environment_id, amount, gross_amount, high_confidence_amount)
+        select run_id, bucket, org_id, team, product, environment_id, sum(amount), sum(gross_amount),
+               sum(high_confidence_amount)
+        from allocation_rollups where run_id = ${runId}
+        group by run_id, bucket, org_id, team, product, environment_id`,
     tx,
   );
 }

@@ -1,5 +1,6 @@
 /**
- * The figures of an answer, read from `allocation_rollups` (daily sums without the line grain):
+ * The figures of an answer, read from the rollups (daily sums without the line grain; see
+ * {@link rollupTable}):
  * totals per key for the period and the one before, and the daily series. Two queries whatever
  * the question, summed in SQL numeric; the caller's amounts never pass through a JS number.
  */
@@ -48,6 +49,22 @@ export function keyOf(dimension: BreakdownDimension): SQL<string> {
     case 'day':
       return sql<string>`bucket::text`;
   }
+}
+
+/** Dimensions the coarse team-day rollup can group by. */
+const COARSE_DIMENSIONS: readonly BreakdownDimension[] = ['team', 'product', 'environment', 'day'];
+
+/**
+ * The table a query reads: the team-day sums (a few thousand rows a month) when neither the
+ * filter nor the grouping needs owners or resources, else the owner-grain rollups. Both sum to
+ * the same exact amounts.
+ */
+export function rollupTable(filter: RowFilter, dimension?: BreakdownDimension): SQL {
+  const coarse =
+    filter.resourceId === undefined &&
+    filter.ownerId === undefined &&
+    (dimension === undefined || COARSE_DIMENSIONS.includes(dimension));
+  return sql.raw(coarse ? 'allocation_team_days' : 'allocation_rollups');
 }
 
 /** The SQL condition of a filter over a range of days. */
@@ -100,7 +117,7 @@ export async function totalsByKey(
     select ${key} as key,
            coalesce(sum(amount) filter (where bucket >= ${current.from}::date), 0)::text as current,
            coalesce(sum(amount) filter (where bucket < ${current.from}::date), 0)::text as previous
-    from allocation_rollups
+    from ${rollupTable(filter, dimension)}
     where ${whereOf(filter, { from: previous.from, to: current.to })}
     group by 1
     order by sum(amount) filter (where bucket >= ${current.from}::date) desc nulls last, 1`);
@@ -128,7 +145,7 @@ export async function dailyByKey(
   const stacked = keys.length === 0 ? sql`null::text` : sql`case when ${inList(key, keys)} then ${key} end`;
   return store.query<DailyCell>(sql`
     select bucket::text as day, ${stacked} as key, sum(amount)::text as amount
-    from allocation_rollups
+    from ${rollupTable(filter, dimension)}
     where ${whereOf(filter, days)}
     group by 1, 2`);
 }

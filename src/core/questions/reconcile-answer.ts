@@ -9,7 +9,7 @@ import type { CheckResult } from '../reconcile/checks.ts';
 import type { Store } from '../storage/database.ts';
 import type { Answer, AnswerReconciliation } from './answer.ts';
 import { orgsInScope } from './breakdown-answer.ts';
-import { type RowFilter, sum, whereOf } from './figures.ts';
+import { type RowFilter, rollupTable, sum, whereOf } from './figures.ts';
 import type { ReconcileQuestion } from './grammar.ts';
 import { answerPeriod, monthsOf } from './period-state.ts';
 import { currentRunsBetween } from './runs.ts';
@@ -75,7 +75,7 @@ export async function reconcileAnswer(
 
 async function totalOf(store: Store, filter: RowFilter, days: { from: string; to: string }): Promise<string> {
   const rows = await store.query<{ amount: string }>(
-    sql`select coalesce(sum(amount), 0)::text as amount from allocation_rollups where ${whereOf(filter, days)}`,
+    sql`select coalesce(sum(amount), 0)::text as amount from ${rollupTable(filter)} where ${whereOf(filter, days)}`,
   );
   return sum(rows.map((r) => r.amount));
 }

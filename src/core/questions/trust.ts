@@ -6,7 +6,7 @@ import { Decimal } from 'decimal.js';
 import { sql } from 'drizzle-orm';
 import type { Store } from '../storage/database.ts';
 import type { AnswerTrust } from './answer.ts';
-import { type Days, NO_TEAM, percentOf, type RowFilter, whereOf } from './figures.ts';
+import { type Days, NO_TEAM, percentOf, type RowFilter, rollupTable, whereOf } from './figures.ts';
 
 /** When data was last collected and the last billed day, over the given orgs. */
 export async function freshness(
@@ -26,59 +26,19 @@ export async function freshness(
   return { collectedAt: collectedAt ? new Date(collectedAt).toISOString() : null, dataThrough };
 }
 
-/** Per run: (day, team, product) → total and high-confidence amounts. */
-type ConfidenceCells = { day: string; team: string; product: string; total: string; high: string }[];
-
 /**
- * A run's rows never change once it is stored (a new allocation is a new run), so its confidence
- * summary is read from `allocations` once per process and kept; the rollups carry no confidence.
- */
-const confidenceCache = new Map<string, Promise<ConfidenceCells>>();
-const CACHE_RUNS = 64;
-
-function confidenceOfRun(store: Store, runId: string): Promise<ConfidenceCells> {
-  const hit = confidenceCache.get(runId);
-  if (hit) return hit;
-  const loading = store.query<ConfidenceCells[number]>(sql`
-    select bucket::text as day, team, product, sum(amount)::text as total,
-           coalesce(sum(amount) filter (where confidence = 'high'), 0)::text as high
-    from allocations where run_id = ${runId} group by 1, 2, 3`);
-  // Forget a failed read, so the next question tries again.
-  loading.catch(() => confidenceCache.delete(runId));
-  if (confidenceCache.size >= CACHE_RUNS) confidenceCache.delete(confidenceCache.keys().next().value!);
-  confidenceCache.set(runId, loading);
-  return loading;
-}
-
-/**
- * The share of the filtered amount allocated with high confidence, 0–100 with one decimal.
- * Filters on team and product use the per-run summary; narrower ones read the allocations.
+ * The share of the filtered amount allocated with high confidence, 0–100 with one decimal, from
+ * the rollups' high-confidence sums.
  */
 export async function highConfidencePercent(
   store: Store,
   filter: RowFilter,
   days: Days,
 ): Promise<string | null> {
-  if (filter.environmentId !== undefined || filter.resourceId !== undefined || filter.ownerId !== undefined) {
-    const [row] = await store.query<{ total: string; high: string }>(sql`
-      select coalesce(sum(amount), 0)::text as total,
-             coalesce(sum(amount) filter (where confidence = 'high'), 0)::text as high
-      from allocations where ${whereOf(filter, days)}`);
-    return percentOf(row?.high ?? '0', row?.total ?? '0');
-  }
-  let total = new Decimal(0);
-  let high = new Decimal(0);
-  const teams = filter.teams ? new Set(filter.teams) : undefined;
-  for (const runId of filter.runIds) {
-    for (const c of await confidenceOfRun(store, runId)) {
-      if (c.day < days.from || c.day >= days.to) continue;
-      if (teams && !teams.has(c.team)) continue;
-      if (filter.product !== undefined && c.product !== filter.product) continue;
-      total = total.plus(c.total);
-      high = high.plus(c.high);
-    }
-  }
-  return percentOf(high.toFixed(), total.toFixed());
+  const [row] = await store.query<{ total: string; high: string }>(sql`
+    select coalesce(sum(amount), 0)::text as total, coalesce(sum(high_confidence_amount), 0)::text as high
+    from ${rollupTable(filter)} where ${whereOf(filter, days)}`);
+  return percentOf(row?.high ?? '0', row?.total ?? '0');
 }
 
 /** The unallocated (no team) amount within a filter. */
@@ -88,7 +48,7 @@ export async function unallocatedAmount(store: Store, filter: RowFilter, days: D
     : [...NO_TEAM];
   if (teams.length === 0) return '0';
   const [row] = await store.query<{ amount: string }>(sql`
-    select coalesce(sum(amount), 0)::text as amount from allocation_rollups
+    select coalesce(sum(amount), 0)::text as amount from ${rollupTable(filter)}
     where ${whereOf({ ...filter, teams }, days)}`);
   return new Decimal(row?.amount ?? '0').toFixed();
 }

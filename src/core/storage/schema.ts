@@ -440,11 +440,36 @@ export const allocationRollups = pgTable(
     ownerKind: text('owner_kind').notNull(),
     amount: numeric('amount').notNull(),
     grossAmount: numeric('gross_amount').notNull(),
+    /** The part of `amount` allocated with high confidence. */
+    highConfidenceAmount: numeric('high_confidence_amount').notNull().default('0'),
   },
   (t) => [
     index('allocation_rollups_run_idx').on(t.runId, t.bucket),
     index('allocation_rollups_team_idx').on(t.runId, t.team, t.bucket),
+    index('allocation_rollups_owner_idx').on(t.runId, t.ownerId, t.bucket),
+    index('allocation_rollups_resource_idx').on(t.runId, t.resourceId, t.bucket),
   ],
+);
+
+/**
+ * The coarsest daily sums of a run: per team, product and environment (a few thousand rows a
+ * month). Org-wide questions (top teams this year, a product, an environment) read these instead
+ * of the owner-grain rollups. Written with the run, from its rollups; sums to the run exactly.
+ */
+export const allocationTeamDays = pgTable(
+  'allocation_team_days',
+  {
+    runId: text('run_id').notNull(),
+    bucket: date('bucket', { mode: 'string' }).notNull(),
+    orgId: text('org_id').notNull(),
+    team: text('team').notNull(),
+    product: text('product').notNull(),
+    environmentId: text('environment_id'),
+    amount: numeric('amount').notNull(),
+    grossAmount: numeric('gross_amount').notNull(),
+    highConfidenceAmount: numeric('high_confidence_amount').notNull(),
+  },
+  (t) => [index('allocation_team_days_run_idx').on(t.runId, t.bucket)],
 );
 
 /**

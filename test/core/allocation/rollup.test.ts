@@ -10,18 +10,32 @@ import { createTestStore } from '../../helpers/store.ts';
 const DIFFERENCES = sql`
   with a as (
     select run_id, bucket, org_id, team, product, environment_id, resource_id, owner_id, owner_kind,
-           sum(amount) as amount, sum(gross_amount) as gross
+           sum(amount) as amount, sum(gross_amount) as gross,
+           coalesce(sum(amount) filter (where confidence = 'high'), 0) as high
     from allocations group by 1, 2, 3, 4, 5, 6, 7, 8, 9),
   r as (
     select run_id, bucket, org_id, team, product, environment_id, resource_id, owner_id, owner_kind,
-           amount, gross_amount as gross from allocation_rollups)
+           amount, gross_amount as gross, high_confidence_amount as high from allocation_rollups)
   select coalesce(a.run_id, r.run_id) as run_id, a.amount::text as a, r.amount::text as r
   from a full join r
     on a.run_id = r.run_id and a.bucket = r.bucket and a.org_id = r.org_id and a.team = r.team
    and a.product = r.product and a.environment_id is not distinct from r.environment_id
    and a.resource_id is not distinct from r.resource_id and a.owner_id = r.owner_id
    and a.owner_kind = r.owner_kind
-  where a.amount is distinct from r.amount or a.gross is distinct from r.gross`;
+  where a.amount is distinct from r.amount or a.gross is distinct from r.gross or a.high is distinct from r.high`;
+
+/** Per run and (day, team, product, environment), allocations against the team-day sums. */
+const TEAM_DAY_DIFFERENCES = sql`
+  with a as (
+    select run_id, bucket, team, product, environment_id, sum(amount) as amount, sum(gross_amount) as gross,
+           coalesce(sum(amount) filter (where confidence = 'high'), 0) as high
+    from allocations group by 1, 2, 3, 4, 5)
+  select coalesce(a.run_id, d.run_id) as run_id, a.amount::text as a, d.amount::text as d
+  from a full join allocation_team_days d
+    on a.run_id = d.run_id and a.bucket = d.bucket and a.team = d.team and a.product = d.product
+   and a.environment_id is not distinct from d.environment_id
+  where a.amount is distinct from d.amount or a.gross is distinct from d.gross_amount
+     or a.high is distinct from d.high_confidence_amount`;
 
 describe('allocation rollups', () => {
   let store: Store;
@@ -51,6 +65,7 @@ describe('allocation rollups', () => {
     });
     expect(second.runId).not.toBe(first.runId);
     expect(await store.query(DIFFERENCES)).toEqual([]);
+    expect(await store.query(TEAM_DAY_DIFFERENCES)).toEqual([]);
     // Each run's rollup total equals its recorded total, compared as numerics in SQL.
     const totals = await store.query<{ run_id: string; equal: boolean }>(sql`
       select r.id as run_id,
