@@ -28,7 +28,7 @@ export async function teamBudget(
 ): Promise<TeamBudget> {
   const range = parseMonth(options.month, 'month');
   const [row] = await store.query<{ actual: string | null }>(sql`
-    select sum(c.amount)::text as actual from allocation_rollups c
+    select sum(c.amount)::text as actual from allocation_team_days c
     join allocation_runs r on r.id = c.run_id and r.is_current
     where c.team = ${options.team} and c.bucket >= ${range.from}::date and c.bucket < ${range.to}::date`);
   const actual = new Decimal(row?.actual ?? 0).toFixed();

@@ -53,7 +53,7 @@ async function listTeams(
   options: { config: Config; teams?: string[] },
 ): Promise<DimensionValue[]> {
   const allocated = await store.query<{ team: string }>(
-    sql`select distinct c.team from allocation_rollups c join allocation_runs r on r.id = c.run_id and r.is_current`,
+    sql`select distinct c.team from allocation_team_days c join allocation_runs r on r.id = c.run_id and r.is_current`,
   );
   const names = new Set([...Object.keys(options.config.teams), ...allocated.map((r) => r.team)]);
   return [...names]

@@ -110,8 +110,9 @@ export function parseCostQuery(params: Record<string, string | undefined>) {
 
 /** Runs a cost query. Amounts are exact decimal strings; rows are ordered by period then amount. */
 export async function queryCosts(store: Store, query: CostQuery): Promise<CostResult> {
-  const fine = query.groupBy.includes('line_type') || query.filters.line_type !== undefined;
-  const table = fine ? sql.raw('allocations') : sql.raw('allocation_rollups');
+  const source = tableFor(query);
+  const table = sql.raw(source);
+  const fine = source === 'allocations';
   const columns = dimensionColumns(fine);
   const amount = sql.raw(query.discounts ? 'c.amount' : 'c.gross_amount');
   const period = periodExpression(query.granularity);
@@ -139,6 +140,25 @@ export async function queryCosts(store: Store, query: CostQuery): Promise<CostRe
     }));
   const total = result.reduce((s, r) => s.plus(r.amount), new Decimal(0)).toFixed();
   return { query, rows: result, total };
+}
+
+/** Dimensions the team-day sums carry (charge type derives from the product there). */
+const TEAM_DAY_DIMENSIONS: readonly CostDimension[] = [
+  'team',
+  'product',
+  'environment',
+  'organization',
+  'charge_type',
+];
+
+/**
+ * The coarsest table that answers the query exactly: team-day sums, the owner-grain rollups, or
+ * the allocation rows when line types are asked for.
+ */
+function tableFor(query: CostQuery): 'allocations' | 'allocation_rollups' | 'allocation_team_days' {
+  const used = [...query.groupBy, ...(Object.keys(query.filters) as CostDimension[])];
+  if (used.includes('line_type')) return 'allocations';
+  return used.every((d) => TEAM_DAY_DIMENSIONS.includes(d)) ? 'allocation_team_days' : 'allocation_rollups';
 }
 
 function dimensionColumns(fine: boolean): Record<CostDimension, SQL> {

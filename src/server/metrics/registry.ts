@@ -108,7 +108,7 @@ function addCostGauges(registry: Registry, store: Store, now: () => Date): void 
           amount: string;
         }>(sql`
           select c.org_id, coalesce(c.environment_id, 'none') as env, c.team, c.product, sum(c.amount)::text as amount
-          from allocation_rollups c join allocation_runs r on r.id = c.run_id and r.is_current
+          from allocation_team_days c join allocation_runs r on r.id = c.run_id and r.is_current
           where c.bucket >= ${range.from}::date and c.bucket < ${range.to}::date
           group by 1, 2, 3, 4`);
         // Prometheus values are doubles: the exact figures stay in the API; this is for graphs and alerts.
@@ -130,7 +130,7 @@ function addCostGauges(registry: Registry, store: Store, now: () => Date): void 
       for (const range of monthRanges(now())) {
         const rows = await store.query<{ org_id: string; amount: string }>(sql`
           select c.org_id, sum(c.amount)::text as amount
-          from allocation_rollups c join allocation_runs r on r.id = c.run_id and r.is_current
+          from allocation_team_days c join allocation_runs r on r.id = c.run_id and r.is_current
           where c.team = ${UNALLOCATED_TEAM} and c.bucket >= ${range.from}::date and c.bucket < ${range.to}::date
           group by 1`);
         for (const r of rows) this.set({ org: r.org_id, period: range.period }, Number(r.amount));
