@@ -9,8 +9,8 @@ import { createScheduler } from '../../src/core/schedule/scheduler.ts';
 import type { Store } from '../../src/core/storage/database.ts';
 import { jobRuns, sentMessages } from '../../src/core/storage/schema.ts';
 import { everyDay, plant } from '../core/digests/plant.ts';
-import { openSecondStore } from '../core/schedule/second-store.ts';
 import { type FakeSlack, startFakeSlack } from '../helpers/fake-slack.ts';
+import { openSecondStore } from '../helpers/second-store.ts';
 import { loadSeedExample, ORG } from '../helpers/seed-example.ts';
 import { createTestStore } from '../helpers/store.ts';
 

@@ -13,9 +13,9 @@ import { createManualTimer } from '../../src/core/schedule/timer.ts';
 import { openStoreFromEnv, type Store } from '../../src/core/storage/database.ts';
 import { recoverAbandonedRuns } from '../../src/server/recover.ts';
 import { type RunningService, startService } from '../../src/server/service.ts';
-import { openSecondStore } from '../core/schedule/second-store.ts';
 import { allocatedSum } from '../helpers/allocated.ts';
 import { createCliHarness } from '../helpers/cli.ts';
+import { openSecondStore } from '../helpers/second-store.ts';
 import { simulatorClients, startSimulatedOrg } from '../helpers/simulated.ts';
 import { createTestStore } from '../helpers/store.ts';
 

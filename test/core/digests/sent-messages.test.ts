@@ -10,8 +10,8 @@ import {
   takenKeys,
 } from '../../../src/core/digests/sent-messages.ts';
 import type { Store } from '../../../src/core/storage/database.ts';
+import { openSecondStore } from '../../helpers/second-store.ts';
 import { createTestStore } from '../../helpers/store.ts';
-import { openSecondStore } from '../schedule/second-store.ts';
 
 describe('sent messages', () => {
   let store: Store;

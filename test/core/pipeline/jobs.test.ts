@@ -11,9 +11,9 @@ import {
 import { listJobRuns } from '../../../src/core/schedule/job-runs.ts';
 import { createScheduler } from '../../../src/core/schedule/scheduler.ts';
 import type { Store } from '../../../src/core/storage/database.ts';
+import { openSecondStore } from '../../helpers/second-store.ts';
 import { simulatorClients, startSimulatedOrg } from '../../helpers/simulated.ts';
 import { createTestStore } from '../../helpers/store.ts';
-import { openSecondStore } from '../schedule/second-store.ts';
 
 const NOW = new Date('2026-11-05T06:00:10Z');
 

@@ -7,8 +7,8 @@ import { createScheduler } from '../../../src/core/schedule/scheduler.ts';
 import { createManualTimer } from '../../../src/core/schedule/timer.ts';
 import type { Store } from '../../../src/core/storage/database.ts';
 import { jobRuns } from '../../../src/core/storage/schema.ts';
+import { openSecondStore } from '../../helpers/second-store.ts';
 import { createTestStore } from '../../helpers/store.ts';
-import { openSecondStore } from './second-store.ts';
 
 /** A clock tests move by hand. */
 function fakeClock(start: string) {

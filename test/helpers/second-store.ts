@@ -3,8 +3,8 @@
  * pool on the same schema; on PGlite (one process, one connection) the same store.
  */
 import { sql } from 'drizzle-orm';
-import { openStore, type Store } from '../../../src/core/storage/database.ts';
-import { testDatabaseUrl } from '../../helpers/store.ts';
+import { openStore, type Store } from '../../src/core/storage/database.ts';
+import { testDatabaseUrl } from './store.ts';
 
 /** Opens another Store on `store`'s schema; closing it leaves `store` open. */
 export async function openSecondStore(store: Store): Promise<Store> {
