@@ -11,6 +11,7 @@ import { microsToString, parseAtScale, parseDecimal, ratioToString } from '../mo
 import { splitByWeights, ZeroWeightError } from '../money/split.ts';
 import { type TeamResolver, UNALLOCATED_TEAM, UNOWNED_TEAM } from '../teams/resolver.ts';
 import type { Rule, RuleBook } from './rules.ts';
+import { isTopicKey, TOPIC_OWNER_KIND, type TopicMode, topicOfKey } from './topic-mode.ts';
 
 /** Owner id of the explicit unallocated row. */
 export const UNALLOCATED_OWNER = 'unallocated';
@@ -49,6 +50,8 @@ export interface EngineContext {
   teams: TeamResolver;
   inventory: InventoryView;
   usage: UsageIndex;
+  /** The clusters split by topic, when `allocation.topic_mode` names any. */
+  topics?: TopicMode | undefined;
 }
 
 export type Confidence = 'high' | 'medium' | 'low';
@@ -89,6 +92,7 @@ export function ownerKindOf(ownerId: string): string {
   if (ownerId.startsWith('u-')) return 'user';
   if (ownerId.startsWith('pool-')) return 'identity_pool';
   if (ownerId.startsWith('env-')) return 'environment';
+  if (isTopicKey(ownerId)) return TOPIC_OWNER_KIND;
   return 'resource';
 }
 
@@ -259,6 +263,7 @@ function pushRows(line: EngineLine, split: Split, state: State): void {
     }
     const amount = microsToString(part);
     const team = isUnallocated ? UNALLOCATED_TEAM : teamOfRow(ownerId, line, method, state, teams);
+    const ownerKind = ownerKindOf(ownerId);
     rows.push({
       lineId: line.id,
       bucket: line.day,
@@ -268,8 +273,8 @@ function pushRows(line: EngineLine, split: Split, state: State): void {
       product: line.product,
       lineType: line.lineType,
       originalAmount: line.amount,
-      ownerId,
-      ownerKind: ownerKindOf(ownerId),
+      ownerId: ownerKind === TOPIC_OWNER_KIND ? topicOfKey(ownerId) : ownerId,
+      ownerKind,
       team,
       amount,
       grossAmount: grossPart === part ? amount : microsToString(grossPart),
@@ -333,6 +338,10 @@ function teamsOf(line: EngineLine, cache: Map<string, Map<string, string>>): Map
 
 function teamOf(ownerId: string, line: EngineLine, ctx: EngineContext, cache: Map<string, string>): string {
   let team = cache.get(ownerId);
+  if (team === undefined && isTopicKey(ownerId)) {
+    team = ctx.topics?.teamOf(topicOfKey(ownerId)) ?? UNOWNED_TEAM;
+    cache.set(ownerId, team);
+  }
   if (team === undefined) {
     const environmentId =
       line.environmentId ??
@@ -381,6 +390,7 @@ function resolveTarget(
   ctx: EngineContext,
   ownerTotals: Map<string, bigint>,
 ): Target {
+  if (ctx.topics?.applies(line.resourceId, rule)) return byTopic(line, rule, ctx.topics, ctx);
   switch (rule.method) {
     case 'usage':
       return byUsage(line, rule, ctx);
@@ -422,6 +432,19 @@ function activeUsage(line: EngineLine, ctx: EngineContext): { usage: PrincipalUs
   const usage = ctx.usage.principalsOn(line.resourceId, line.day);
   if (!usage || usage.principals.length === 0) return { fallback: toResource(line, 'no active principals') };
   return { usage };
+}
+
+/**
+ * A topic-mode cluster's line, split over its topics. Metrics that failed or were never fetched
+ * send it to the cluster with the reason, exactly as principal mode does.
+ */
+function byTopic(line: EngineLine, rule: Rule, topics: TopicMode, ctx: EngineContext): Target {
+  const resourceId = line.resourceId!;
+  const status = ctx.usage.status(resourceId, line.day);
+  if (status !== 'ok')
+    return toResource(line, status === 'failed' ? 'metrics fetch failed' : 'metrics not collected');
+  const target = topics.target(resourceId, line.day, line.lineType, rule);
+  return 'missing' in target ? toResource(line, target.missing) : target;
 }
 
 function metricValues(usage: PrincipalUsage, metric: Rule['metric']): bigint[] {

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../billing/cost.ts';
 import type { AllocationMethod, Config, RuleConfig, UsageMetric } from '../config/schema.ts';
+import { topicModeClusters } from './topic-mode.ts';
 
 /** Bump when a default rule changes: it is part of every run's rule-set hash. */
 export const DEFAULT_RULES_VERSION = 'confluent-2026.1';
@@ -107,12 +108,26 @@ export class RuleBook {
   }
 }
 
-/** Hash of everything that decides allocations besides the data: rules, weights and teams. */
+/** Hash of everything that decides allocations besides the data: rules, weights, teams, topic mode. */
 export function ruleSetHash(config: Pick<Config, 'allocation' | 'teams'>): string {
   return createHash('sha256')
     .update(
-      canonicalJson({ version: DEFAULT_RULES_VERSION, allocation: config.allocation, teams: config.teams }),
+      canonicalJson({
+        version: DEFAULT_RULES_VERSION,
+        allocation: hashedAllocation(config.allocation),
+        teams: config.teams,
+      }),
     )
     .digest('hex')
     .slice(0, 16);
+}
+
+/**
+ * The allocation settings as hashed: an unused topic mode is left out, so configurations without
+ * it keep the hash (and the current runs) they had before topic mode existed.
+ */
+function hashedAllocation(allocation: Config['allocation']): object {
+  if (topicModeClusters(allocation).length > 0) return allocation;
+  const { topic_mode: _unused, ...rest } = allocation;
+  return rest;
 }

@@ -12,7 +12,8 @@ import { TeamResolver } from '../teams/resolver.ts';
 import { type AllocationRow, allocateInBatches, type EngineLine } from './engine.ts';
 import { parseMonth } from './period.ts';
 import { RuleBook, ruleSetHash } from './rules.ts';
-import { loadUsageIndex } from './usage-index.ts';
+import { indexTopicUsage, TopicMode, topicModeClusters } from './topic-mode.ts';
+import { loadTopicUsage, loadUsageIndex } from './usage-index.ts';
 
 /** What one allocation run did. */
 export interface RunSummary {
@@ -84,7 +85,8 @@ export async function allocateMonth(store: Store, options: AllocateOptions): Pro
   const { orgId, config } = options;
   const period = parseMonth(options.month);
   if (!options.restate) await refuseClosed(store, orgId, period.month);
-  const [lineRows, usage, inventory] = await Promise.all([
+  const topicClusters = topicModeClusters(config.allocation);
+  const [lineRows, usage, inventory, topicUsage] = await Promise.all([
     store.db
       .select({
         id: billingLines.id,
@@ -109,6 +111,7 @@ export async function allocateMonth(store: Store, options: AllocateOptions): Pro
       .orderBy(asc(billingLines.id)),
     loadUsageIndex(store, orgId, period.from, period.to),
     loadInventory(store, orgId, period.from, period.to),
+    loadTopicUsage(store, orgId, topicClusters, period.from, period.to),
   ]);
   const rulesHash = ruleSetHash(config);
   const fingerprint = fingerprintOf([
@@ -116,6 +119,10 @@ export async function allocateMonth(store: Store, options: AllocateOptions): Pro
     usage.records.map((u) => `${u.resourceId}|${u.day}|${u.principalId}|${u.metric}|${u.value}`),
     usage.fetches.map((f) => `${f.resourceId}|${f.day}|${f.status}`),
     [inventory.fingerprint()],
+    // Appended only in topic mode, so fingerprints of principal-mode runs stay as they were.
+    ...(topicClusters.length > 0
+      ? [topicUsage.map((u) => `${u.resourceId}|${u.day}|${u.topic}|${u.metric}|${u.value}`)]
+      : []),
   ]);
   const current = await currentRun(store, orgId, period.month);
   if (current && current.inputFingerprint === fingerprint && current.ruleSetHash === rulesHash) {
@@ -138,6 +145,10 @@ export async function allocateMonth(store: Store, options: AllocateOptions): Pro
     teams: new TeamResolver(config),
     inventory,
     usage: usage.index,
+    topics:
+      topicClusters.length > 0
+        ? new TopicMode(config.allocation.topic_mode, indexTopicUsage(topicUsage))
+        : undefined,
   });
   const total = sumAmounts(lines.map((l) => l.amount));
   const runId = `run-${period.month}-${randomUUID().slice(0, 8)}`;

@@ -3,6 +3,7 @@ import { weightToBigInt } from '../money/amount.ts';
 import type { Store } from '../storage/database.ts';
 import { usage, usageFetches } from '../storage/schema.ts';
 import type { PrincipalUsage, UsageIndex } from './engine.ts';
+import { TOPIC_METRICS, type TopicUsageRecord } from './topic-mode.ts';
 
 /** Metrics API names of the two byte counters that weigh principals. */
 export const WRITE_METRIC = 'request_bytes';
@@ -109,4 +110,39 @@ export async function loadUsageIndex(
         .orderBy(usageFetches.resourceId, usageFetches.day),
     ]);
   return { index: new MemoryUsageIndex(records, fetches), records, fetches };
+}
+
+/**
+ * Loads the daily per-topic bytes (received, sent, retained) of an org's topic-mode clusters for
+ * days in [from, to); only called when topic mode names clusters, so principal mode loads nothing more.
+ */
+export async function loadTopicUsage(
+  store: Store,
+  orgId: string,
+  clusters: readonly string[],
+  from: string,
+  to: string,
+): Promise<TopicUsageRecord[]> {
+  if (clusters.length === 0) return [];
+  return store.db
+    .select({
+      resourceId: usage.resourceId,
+      day: sql<string>`to_char(${usage.bucketStart} at time zone 'UTC', 'YYYY-MM-DD')`,
+      topic: usage.subjectId,
+      metric: usage.metric,
+      value: usage.value,
+    })
+    .from(usage)
+    .where(
+      and(
+        eq(usage.orgId, orgId),
+        eq(usage.granularity, 'day'),
+        eq(usage.subjectKind, 'topic'),
+        inArray(usage.resourceId, [...clusters]),
+        inArray(usage.metric, Object.values(TOPIC_METRICS)),
+        gte(usage.bucketStart, `${from}T00:00:00Z`),
+        lt(usage.bucketStart, `${to}T00:00:00Z`),
+      ),
+    )
+    .orderBy(usage.resourceId, usage.bucketStart, usage.subjectId, usage.metric);
 }

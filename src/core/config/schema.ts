@@ -85,6 +85,42 @@ export const ruleSchema = z
     message: 'a rule needs product or line_type to say what it applies to',
   });
 
+/** How a topic-mode cluster's fixed part (CKU/eCKU, base, partitions) splits across its topics. */
+export const topicFixedRules = ['bytes', 'even'] as const;
+
+/** One topic → team entry of `allocation.topic_mode.topics`: exactly one of prefix or pattern. */
+export const topicEntrySchema = z
+  .strictObject({
+    /** Topics whose name starts with this text (case-sensitive). */
+    prefix: z.string().min(1).optional(),
+    /** A glob over the topic name: `*` any text, `?` one character (case-sensitive). */
+    pattern: z.string().min(1).optional(),
+    team: z.string().regex(/^[a-z0-9][a-z0-9_.-]*$/i, 'team names are letters, digits, . _ -'),
+  })
+  .refine((e) => (e.prefix === undefined) !== (e.pattern === undefined), {
+    message: 'each topic entry needs exactly one of prefix or pattern',
+  });
+
+/**
+ * Shared clusters split by topic instead of by principal (`allocation.topic_mode`): clusters by id
+ * (optionally with their own fixed rule), the default fixed rule, and topics → teams (first match wins).
+ */
+export const topicModeSchema = z.strictObject({
+  clusters: z
+    .array(
+      z.union([
+        z.string().regex(/^lkc-/, 'must be a Kafka cluster id (lkc-…)'),
+        z.strictObject({
+          id: z.string().regex(/^lkc-/, 'must be a Kafka cluster id (lkc-…)'),
+          fixed: z.enum(topicFixedRules).optional(),
+        }),
+      ]),
+    )
+    .default([]),
+  fixed: z.enum(topicFixedRules).default('bytes'),
+  topics: z.array(topicEntrySchema).default([]),
+});
+
 export const organizationSchema = z.strictObject({
   id: z.string().min(1),
   name: z.string().optional(),
@@ -209,8 +245,14 @@ export const configSchema = z.strictObject({
         .default({ usage_weight: '0.5', even_weight: '0.5' }),
       flink: z.enum(['environment', 'compute_pool']).default('environment'),
       rules: z.array(ruleSchema).default([]),
+      topic_mode: topicModeSchema.default({ clusters: [], fixed: 'bytes', topics: [] }),
     })
-    .default({ cku: { usage_weight: '0.5', even_weight: '0.5' }, flink: 'environment', rules: [] }),
+    .default({
+      cku: { usage_weight: '0.5', even_weight: '0.5' },
+      flink: 'environment',
+      rules: [],
+      topic_mode: { clusters: [], fixed: 'bytes', topics: [] },
+    }),
   api: apiSchema.default({ tokens: [] }),
   schedule: scheduleSchema.default({ collect_every_minutes: 60, allocate_every_minutes: 1440 }),
   /** Prices for `ccost estimate` and the PR action: overrides, Flink utilization, usage profile. */
@@ -228,6 +270,7 @@ export type Config = z.infer<typeof configSchema>;
 export type TeamConfig = z.infer<typeof teamSchema>;
 export type OwnerEntry = z.infer<typeof ownerEntrySchema>;
 export type RuleConfig = z.infer<typeof ruleSchema>;
+export type TopicModeConfig = z.infer<typeof topicModeSchema>;
 export type SlackConfig = z.infer<typeof slackSchema>;
 export type ApiTokenConfig = z.infer<typeof apiTokenSchema>;
 export type DigestsConfig = z.infer<typeof digestsSchema>;
