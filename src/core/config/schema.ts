@@ -4,6 +4,7 @@
  * decimal text before any use, never used in arithmetic.
  */
 import { z } from 'zod';
+import { DEFAULT_INSIGHTS, insightsConfigSchema } from '../insights/settings.ts';
 import { isDecimalText } from '../money/amount.ts';
 import { pricingConfigSchema } from '../pricing/options.ts';
 
@@ -264,6 +265,8 @@ export const configSchema = z.strictObject({
     budget_alerts: { enabled: true, thresholds: [80, 100] },
     anomalies: { enabled: true, threshold_percent: 50, min_increase: '10', baseline_days: 14, hour: 8 },
   }),
+  /** Thresholds of `ccost insights` and /ccost insights (idle days, underused ratio, …); all default. */
+  insights: insightsConfigSchema.default(DEFAULT_INSIGHTS),
 });
 
 export type Config = z.infer<typeof configSchema>;
