@@ -10,6 +10,7 @@ import { registerEstimate } from './commands/estimate.ts';
 import { registerExport } from './commands/export.ts';
 import { registerImport } from './commands/import.ts';
 import { registerMigrate } from './commands/migrate.ts';
+import { registerOrg } from './commands/org.ts';
 import { registerReport } from './commands/report.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerSimulate } from './commands/simulate.ts';
@@ -39,6 +40,7 @@ export function buildProgram(io: CliIo): Command {
   registerServe(program, io);
   registerDemo(program, io);
   registerEstimate(program, io);
+  registerOrg(program, io);
   for (const command of program.commands)
     command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   return program;
