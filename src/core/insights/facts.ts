@@ -53,6 +53,8 @@ export interface Facts {
   resources: Map<string, ResourceFact>;
   lines: Map<string, LineDay[]>;
   bytes: Map<string, Map<string, BytesDay>>;
+  /** Distinct topics seen in a cluster's topic usage over the loaded days. */
+  topics: Map<string, number>;
   /** Usage fetch status (ok, failed) per cluster and day. */
   fetches: Map<string, Map<string, string>>;
   /** Each resource's allocated cost in the window by team, largest first. */
@@ -75,15 +77,16 @@ export async function loadFacts(
   runIds: string[],
 ): Promise<Facts> {
   const loaded = { from: loadedFrom < window.from ? loadedFrom : window.from, to: window.to };
-  const [resources, lines, bytes, fetches, teams, unowned] = await Promise.all([
+  const [resources, lines, bytes, topics, fetches, teams, unowned] = await Promise.all([
     loadResources(store, loaded),
     loadLines(store, loaded),
     loadBytes(store, loaded),
+    loadTopics(store, loaded),
     loadFetches(store, loaded),
     loadTeams(store, window, runIds),
     loadUnowned(store, window, runIds),
   ]);
-  return { window, loaded, resources, lines, bytes, fetches, teams, unowned, runIds };
+  return { window, loaded, resources, lines, bytes, topics, fetches, teams, unowned, runIds };
 }
 
 async function loadResources(store: Store, r: { from: string; to: string }) {
@@ -172,6 +175,14 @@ async function loadBytes(store: Store, r: { from: string; to: string }) {
     days.set(row.day, day);
   }
   return out;
+}
+
+async function loadTopics(store: Store, r: { from: string; to: string }) {
+  const rows = await store.query<{ org_id: string; resource_id: string; n: string }>(sql`
+    select org_id, resource_id, count(distinct subject_id)::text as n from usage
+    where subject_kind = 'topic' and bucket_start >= ${r.from}::date and bucket_start < ${r.to}::date
+    group by org_id, resource_id`);
+  return new Map(rows.map((row) => [factKey(row.org_id, row.resource_id), Number(row.n)]));
 }
 
 async function loadFetches(store: Store, r: { from: string; to: string }) {

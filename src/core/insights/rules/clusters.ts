@@ -136,10 +136,11 @@ function partitions(ctx: RuleContext, cluster: ResourceFact): Insight | null {
   if (days.length === 0 || measured.length === 0) return null;
   const billed = perHour(quantityIn(lines, ctx.window, ['KAFKA_PARTITION']), days.length).floor();
   const peak = peakMBps(measured);
-  const needed = Decimal.max(peak.ingress, peak.egress)
-    .times(ctx.settings.headroom)
-    .div(ctx.settings.partition_mbps)
-    .ceil();
+  const topics = ctx.facts.topics.get(factKey(cluster.orgId, cluster.id)) ?? 0;
+  const needed = Decimal.max(
+    topics,
+    Decimal.max(peak.ingress, peak.egress).times(ctx.settings.headroom).div(ctx.settings.partition_mbps).ceil(),
+  );
   if (billed.isZero() || needed.gt(billed.times(ctx.settings.underused_ratio))) return null;
   const priced = pricePartitions(cluster, billed.minus(needed), ctx.pricing);
   const cost = costIn(lines, ctx.window, ['KAFKA_PARTITION']);
