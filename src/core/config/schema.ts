@@ -214,6 +214,8 @@ export const apiTokenSchema = z.strictObject({
   teams: z.array(z.string().min(1)).optional(),
   /** May trigger collection and allocation (`POST /api/v1/collect`). */
   trigger: z.boolean().default(false),
+  /** May remove an organization's data (`DELETE /api/v1/orgs/{org}`); only without `teams`. */
+  admin: z.boolean().default(false),
 });
 
 /** How often `ccost serve` runs the pipeline (minutes; slots are aligned to UTC). */

@@ -13,6 +13,8 @@ export interface ApiCaller {
   teams?: string[];
   /** May trigger collection. */
   trigger: boolean;
+  /** May remove an organization's data. */
+  admin?: boolean;
 }
 
 /** Resolved tokens: a digest of each token and its caller. */
@@ -35,7 +37,7 @@ export function loadTokens(config: Config, env: NodeJS.ProcessEnv): TokenTable {
   return {
     entries: config.api.tokens.map((t) => ({
       digest: digest(env[t.token_env]!),
-      caller: { name: t.name, teams: t.teams, trigger: t.trigger },
+      caller: { name: t.name, teams: t.teams, trigger: t.trigger, admin: t.admin },
     })),
   };
 }

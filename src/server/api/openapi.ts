@@ -118,6 +118,27 @@ export function openApiDocument(version: string): Record<string, unknown> {
           },
         },
       },
+      '/api/v1/orgs': {
+        get: {
+          summary: 'The organizations with stored data (tokens without teams)',
+          responses: ok('Organizations: billing span, allocation runs, closed months'),
+        },
+      },
+      '/api/v1/orgs/{org}': {
+        delete: {
+          summary:
+            'Remove every stored row of an organization in one transaction (tokens with admin: true); closed months included, other organizations untouched',
+          parameters: [
+            { name: 'org', in: 'path', required: true, schema: { type: 'string' } },
+            query('dry_run', 'true: only count what would be removed', { type: 'boolean', default: false }),
+          ],
+          responses: {
+            ...ok('Rows removed per table, their total and the closed months removed'),
+            '404': { $ref: '#/components/responses/Error' },
+            '409': { $ref: '#/components/responses/Error' },
+          },
+        },
+      },
       '/healthz': {
         get: {
           summary: 'Liveness and job health',
