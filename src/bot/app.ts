@@ -4,10 +4,11 @@
  * SLACK_API_URL (default https://slack.com/api/).
  */
 import type { RequestListener } from 'node:http';
-import { App, type Logger } from '@slack/bolt';
+import { App, type BlockAction, type Logger } from '@slack/bolt';
 import type { Config } from '../core/config/schema.ts';
 import type { Store } from '../core/storage/database.ts';
-import { type CommandOutcome, createCcostCommand } from './command.ts';
+import { type CommandOutcome, createCcostCommand, createExplainAction } from './command.ts';
+import { EXPLAIN_ACTION_PATTERN } from './explain-blocks.ts';
 import { createBotLogger, logLevelFrom } from './logger.ts';
 import { readSlackSettings, type SlackMode, type SlackSettings } from './settings.ts';
 import { createSlackClient, slackClientOptions, type WebClient } from './slack-client.ts';
@@ -74,6 +75,14 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
   });
   const inFlight = new Set<Promise<void>>();
   app.command(SLASH_COMMAND, (args) => track(inFlight, command(args)));
+  const explainAction = createExplainAction({
+    config: options.config,
+    store: options.store,
+    viewers,
+    logger,
+    now,
+  });
+  app.action<BlockAction>(EXPLAIN_ACTION_PATTERN, (args) => track(inFlight, explainAction(args)));
   app.error(async (error) => {
     logger.error(`Slack app error: ${error.stack ?? error.message}`);
   });

@@ -7,13 +7,23 @@
  * reference; the details go to the log.
  */
 import { randomBytes } from 'node:crypto';
-import type { AllMiddlewareArgs, Logger, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import type {
+  AllMiddlewareArgs,
+  BlockAction,
+  Logger,
+  SlackActionMiddlewareArgs,
+  SlackCommandMiddlewareArgs,
+} from '@slack/bolt';
 import type { Config } from '../core/config/schema.ts';
 import { isCcostError } from '../core/errors/index.ts';
+import { explain } from '../core/explain/explain.ts';
+import { decodeState } from '../core/explain/state.ts';
+import { canSeeTeam, refusalText, visibleTeams } from '../core/questions/access.ts';
 import type { Answer } from '../core/questions/answer.ts';
 import { ask } from '../core/questions/ask.ts';
 import type { Store } from '../core/storage/database.ts';
 import { answerBlocks, context, escapeMrkdwn, type SlackMessage, textBlocks } from './blocks.ts';
+import { explanationBlocks } from './explain-blocks.ts';
 import { chartFileName, postBlocks, uploadChart } from './post.ts';
 import type { WebClient } from './slack-client.ts';
 import type { ViewerResolver } from './visibility.ts';
@@ -58,6 +68,12 @@ async function answerCommand(deps: CcostCommandDeps, args: CommandArgs): Promise
   if (result.kind === 'reply') {
     await respond({ response_type: 'ephemeral', ...replyMessage(result) });
     return 'replied';
+  }
+  if (result.kind === 'explanation') {
+    const message = explanationBlocks(result.explanation);
+    if (result.share) await postBlocks(client, { channel: command.channel_id, ...message });
+    else await respond({ response_type: 'ephemeral', ...message });
+    return 'answered';
   }
   const message = answerBlocks(result.answer);
   if (result.answer.question.share) {
@@ -163,4 +179,61 @@ function firstLine(text: string): string {
 function platformError(err: unknown): string | undefined {
   const data = (err as { data?: { error?: unknown } } | null)?.data;
   return typeof data?.error === 'string' ? data.error : undefined;
+}
+
+/** The arguments Bolt gives a block action listener. */
+export type ActionArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
+
+/**
+ * The listener of the explain buttons and menus (`ccost_explain`): acks, reads the drill-down
+ * state from the clicked value, checks the clicking user may see the team, and posts the next
+ * level privately through the response_url.
+ */
+export function createExplainAction(deps: CcostCommandDeps): (args: ActionArgs) => Promise<void> {
+  return async (args) => {
+    await args.ack();
+    try {
+      const state = decodeState(actionValue(args.action));
+      const viewer = await deps.viewers.viewerFor(args.body.user.id);
+      if (!canSeeTeam(viewer, state.team)) {
+        const teams = visibleTeams(viewer);
+        const text = refusalText(teams === 'all' ? [] : teams, state.team);
+        await args.respond({ response_type: 'ephemeral', replace_original: false, ...textBlocks(text) });
+        return;
+      }
+      const { team, from, to, ...drill } = state;
+      const e = await explain(deps.store, {
+        scope: { team },
+        period: { from, to },
+        config: deps.config,
+        now: deps.now(),
+        drill,
+      });
+      await args.respond({ response_type: 'ephemeral', replace_original: false, ...explanationBlocks(e) });
+    } catch (err) {
+      await reportActionFailure(deps.logger, args, err);
+    }
+  };
+}
+
+/** The value of a clicked button or the chosen option of a menu. */
+function actionValue(action: BlockAction['actions'][number]): string {
+  if (action.type === 'button') return action.value ?? '';
+  if (action.type === 'static_select') return action.selected_option?.value ?? '';
+  return '';
+}
+
+async function reportActionFailure(logger: Logger, args: ActionArgs, err: unknown): Promise<void> {
+  const ref = randomBytes(4).toString('hex');
+  logger.error(
+    `ccost_explain failed (ref ${ref}, user ${args.body.user.id}): ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+  );
+  const text = isCcostError(err)
+    ? `:warning: ${firstLine(err.message)}`
+    : `:warning: Something went wrong explaining that (ref ${ref}).`;
+  try {
+    await args.respond({ response_type: 'ephemeral', replace_original: false, ...textBlocks(text) });
+  } catch (respondErr) {
+    logger.error(`ccost_explain could not tell the user about ref ${ref}: ${(respondErr as Error).message}`);
+  }
 }

@@ -7,6 +7,7 @@ import { registerCollect } from './commands/collect.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerDigest } from './commands/digest.ts';
 import { registerEstimate } from './commands/estimate.ts';
+import { registerExplain } from './commands/explain.ts';
 import { registerExport } from './commands/export.ts';
 import { registerImport } from './commands/import.ts';
 import { registerMigrate } from './commands/migrate.ts';
@@ -33,6 +34,7 @@ export function buildProgram(io: CliIo): Command {
   registerAllocate(program, io);
   registerReport(program, io);
   registerAsk(program, io);
+  registerExplain(program, io);
   registerDigest(program, io);
   registerClose(program, io);
   registerExport(program, io);

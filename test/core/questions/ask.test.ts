@@ -77,7 +77,8 @@ describe('ask', () => {
     expect(help).toMatchObject({ kind: 'reply', code: 'help' });
     expect(help.text).toContain('team payments last month');
     expect(await ask(store, 'explain team payments', { config, now })).toMatchObject({
-      code: 'not_supported',
+      kind: 'explanation',
+      explanation: { level: 'team', state: { team: 'payments' } },
     });
     const cluster = await ask(store, 'cluster lkc-123 2026-10', { config, now });
     expect(cluster.kind === 'answer' && cluster.answer.title).toBe('Cluster lkc-123 (orders)');
@@ -112,7 +113,7 @@ describe('ask', () => {
     ];
     for (const text of nonsense) {
       const result = await ask(store, text, { config, now, viewer: { teams: ['payments'] } });
-      expect(['answer', 'reply']).toContain(result.kind);
+      expect(['answer', 'explanation', 'reply']).toContain(result.kind);
       expect(result.text.length).toBeGreaterThan(0);
     }
   }, 120_000);
