@@ -10,6 +10,7 @@ import { addDays } from '../core/calendar/days.ts';
 import { formatUsd, parseDecimal } from '../core/money/amount.ts';
 import { centsForDisplay } from '../core/money/display.ts';
 import type { Answer, Breakdown, Mover } from '../core/questions/answer.ts';
+import { insightAnswerBlocks } from './insight-blocks.ts';
 
 /** A Block Kit block Slack knows. */
 export type KnownBlock = types.KnownBlock;
@@ -41,6 +42,7 @@ export interface SlackMessage {
 
 /** The blocks and fallback text of an answer. */
 export function answerBlocks(answer: Answer): SlackMessage {
+  if (answer.insights) return insightAnswerBlocks(answer);
   const blocks: KnownBlock[] = [
     header(`${answer.title} · ${answer.period.label}`),
     { type: 'section', fields: figureFields(answer) },

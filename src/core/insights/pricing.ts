@@ -52,7 +52,9 @@ export function priceCluster(
   if (type === 'dedicated') attributes.cku = unitText;
   const usage = {
     ...(type === 'dedicated' ? {} : { ecku: unitText }),
-    ...(storageGb.gt(0) ? { storage_gb: storageGb.toDecimalPlaces(6, Decimal.ROUND_HALF_EVEN).toFixed() } : {}),
+    ...(storageGb.gt(0)
+      ? { storage_gb: storageGb.toDecimalPlaces(6, Decimal.ROUND_HALF_EVEN).toFixed() }
+      : {}),
   };
   return priceAs(resource, 'confluent_kafka_cluster', attributes, options, usage);
 }

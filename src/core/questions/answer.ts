@@ -3,6 +3,7 @@
  * digest). Renderers (terminal text, Block Kit, charts) read only this; they never query.
  * Amounts are exact decimal strings (dollars); round only when displaying.
  */
+import type { InsightsResult } from '../insights/types.ts';
 import type { Question } from './grammar.ts';
 
 /** A closed-open range of whole UTC days with a label for people. */
@@ -121,4 +122,6 @@ export interface Answer {
   reconciliation: AnswerReconciliation | null;
   /** Sentences worth saying that fit nowhere else ("no allocation for 2026-12 yet"). */
   notes: string[];
+  /** `insights` answers only: the findings; `total` is then their estimated monthly saving. */
+  insights?: InsightsResult;
 }

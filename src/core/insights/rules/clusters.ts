@@ -139,7 +139,10 @@ function partitions(ctx: RuleContext, cluster: ResourceFact): Insight | null {
   const topics = ctx.facts.topics.get(factKey(cluster.orgId, cluster.id)) ?? 0;
   const needed = Decimal.max(
     topics,
-    Decimal.max(peak.ingress, peak.egress).times(ctx.settings.headroom).div(ctx.settings.partition_mbps).ceil(),
+    Decimal.max(peak.ingress, peak.egress)
+      .times(ctx.settings.headroom)
+      .div(ctx.settings.partition_mbps)
+      .ceil(),
   );
   if (billed.isZero() || needed.gt(billed.times(ctx.settings.underused_ratio))) return null;
   const priced = pricePartitions(cluster, billed.minus(needed), ctx.pricing);
