@@ -5,6 +5,8 @@
  */
 import type { Config } from '../config/schema.ts';
 import { CcostError, ErrorCode } from '../errors/index.ts';
+import { type ExplainOptions, explain } from '../explain/explain.ts';
+import type { Explanation } from '../explain/types.ts';
 import { insightsAnswer } from '../insights/answer.ts';
 import type { Store } from '../storage/database.ts';
 import { type Access, decideAccess, restrictedNote, type Viewer } from './access.ts';
@@ -12,7 +14,14 @@ import type { Answer } from './answer.ts';
 import { breakdownAnswer, type Plan } from './breakdown-answer.ts';
 import { NO_TEAM } from './figures.ts';
 import { productLabel } from './format.ts';
-import type { Breakdown, Question, ScopeKind, ScopeQuestion, TopQuestion } from './grammar.ts';
+import type {
+  Breakdown,
+  ExplainQuestion,
+  Question,
+  ScopeKind,
+  ScopeQuestion,
+  TopQuestion,
+} from './grammar.ts';
 import { helpText } from './help.ts';
 import { resolveName } from './names.ts';
 import { reconcileAnswer } from './reconcile-answer.ts';
@@ -50,7 +59,7 @@ const COMPARE_MOVERS = 10;
 
 /**
  * Answers a parsed question. Throws {@link QuestionReply} for unknown names (with suggestions),
- * refusals for the viewer, help, and the kinds answered later (explain, insights).
+ * refusals for the viewer, help, explain (see {@link explainQuestion}) and the kinds answered later (insights).
  */
 export async function answer(store: Store, question: Question, options: AnswerOptions): Promise<Answer> {
   switch (question.kind) {
@@ -72,10 +81,29 @@ export async function answer(store: Store, question: Question, options: AnswerOp
     case 'help':
       throw new QuestionReply('help', helpText());
     case 'insights':
-      return insightsAnswer(store, question, { ...options, ...(await insightsScope(store, question, options)) });
+      return insightsAnswer(store, question, {
+        ...options,
+        ...(await insightsScope(store, question, options)),
+      });
     case 'explain':
       throw later(question);
   }
+}
+
+/**
+ * Explains `explain team X <period>`: the team's name resolved (did-you-mean on a miss), refused
+ * for a viewer who may not see it, then {@link explain} at the team level or the drill-down step given.
+ */
+export async function explainQuestion(
+  store: Store,
+  question: ExplainQuestion,
+  options: AnswerOptions & { drill?: ExplainOptions['drill'] },
+): Promise<Explanation> {
+  const team = await resolved(store, options, 'team', question.team);
+  allowed(decideAccess(options.viewer, question, team.id));
+  const { from, to, label } = question.period;
+  const { config, now, drill } = options;
+  return explain(store, { scope: { team: team.id }, period: { from, to, label }, config, now, drill });
 }
 
 type TeamKinds = Extract<Question, { kind: 'team' | 'compare' | 'budget' }>;
@@ -241,7 +269,7 @@ function later(question: Question): QuestionReply {
   const team = 'team' in question && question.team ? ` ${question.team}` : '';
   const message =
     question.kind === 'explain'
-      ? `\`explain\` is not answered yet. Meanwhile \`team${team || ' payments'} last month\` shows the split, and \`ccost report --by line_type\` how each line was allocated.`
+      ? `\`explain\` is answered with an explanation, not an answer: ask it through ask() or explainQuestion().`
       : `\`insights\` is not answered yet. Meanwhile \`compare team${team || ' payments'} last month\` shows what changed most.`;
   const suggestions = [
     question.kind === 'explain'
