@@ -45,6 +45,8 @@ export function topicOfKey(ownerKey: string): string {
 /** Bytes per topic on one cluster and day; `topics` sorted, arrays aligned with it. */
 export interface TopicUsage {
   topics: string[];
+  /** The topics' engine owner keys, made once here rather than for every line. */
+  keys: string[];
   received: bigint[];
   sent: bigint[];
   retained: bigint[];
@@ -73,7 +75,13 @@ export function indexTopicUsage(records: Iterable<TopicUsageRecord>): Map<string
   for (const [key, topics] of raw) {
     const names = [...topics.keys()].filter((t) => topics.get(t)!.some((b) => b > 0n)).sort();
     const column = (slot: number) => names.map((t) => topics.get(t)![slot]!);
-    index.set(key, { topics: names, received: column(0), sent: column(1), retained: column(2) });
+    index.set(key, {
+      topics: names,
+      keys: names.map(topicOwnerKey),
+      received: column(0),
+      sent: column(1),
+      retained: column(2),
+    });
   }
   return index;
 }
@@ -153,7 +161,7 @@ export class TopicMode {
     const weights: bigint[] = [];
     for (let i = 0; i < values.length; i++) {
       if (values[i]! > 0n) {
-        owners.push(topicOwnerKey(usage.topics[i]!));
+        owners.push(usage.keys[i]!);
         weights.push(values[i]!);
       }
     }
@@ -196,7 +204,7 @@ function basisValues(usage: TopicUsage, basis: Exclude<Basis, 'fixed'>): bigint[
 }
 
 function evenly(usage: TopicUsage, reason: string | null, confidence: 'medium' | 'low'): TopicTarget {
-  const owners = usage.topics.map(topicOwnerKey);
+  const owners = usage.keys;
   return { owners, weights: owners.map(() => 1n), method: 'topic_even', confidence, reason };
 }
 
