@@ -10,6 +10,7 @@ import { ApiErrorCode, sendError } from './errors.ts';
 import { openApiDocument } from './openapi.ts';
 import { addTriggerRoutes } from './routes/collect.ts';
 import { addCostRoutes } from './routes/costs.ts';
+import { addExplainRoutes } from './routes/explain.ts';
 import { addInventoryRoutes } from './routes/inventory.ts';
 import { addOrgRoutes } from './routes/orgs.ts';
 import { addPeriodRoutes } from './routes/periods.ts';
@@ -46,6 +47,7 @@ export function createApi(options: ApiOptions): Hono<ApiEnv> {
   addInventoryRoutes(app, options);
   addPeriodRoutes(app, options);
   addTriggerRoutes(app, options);
+  addExplainRoutes(app, options);
   addOrgRoutes(app, options);
   app.notFound((c) =>
     sendError(c, 404, ApiErrorCode.NotFound, `no route ${c.req.method} ${c.req.path}; see /openapi.json`),

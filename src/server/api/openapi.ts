@@ -66,6 +66,24 @@ export function openApiDocument(version: string): Record<string, unknown> {
           responses: { ...ok('The budget status'), '404': { $ref: '#/components/responses/Error' } },
         },
       },
+      '/api/v1/explain': {
+        get: {
+          summary:
+            "How a team's figure was built: per product and line type, the billed lines, methods, fallbacks, runs and what would change it; drill down by resource, billing line and day",
+          parameters: [
+            query('team', 'Team name', { type: 'string' }, true),
+            query('from', 'First day (inclusive)', day, true),
+            query('to', 'Last day (exclusive)', day, true),
+            query('resource', 'One resource of the team (`(none)` for lines without one)'),
+            query('line', 'One billing line id', { type: 'integer', minimum: 1 }),
+            query('day', 'One day of the resource (with resource)', day),
+          ],
+          responses: {
+            ...ok('The explanation; its children sum exactly to its total'),
+            '404': { $ref: '#/components/responses/Error' },
+          },
+        },
+      },
       '/api/v1/prices': {
         get: {
           summary: "The org's effective unit prices from its billing lines (default: last full month)",
