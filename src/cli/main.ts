@@ -6,6 +6,7 @@ import { registerClose } from './commands/close.ts';
 import { registerCollect } from './commands/collect.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerDigest } from './commands/digest.ts';
+import { registerDoctor } from './commands/doctor.ts';
 import { registerEstimate } from './commands/estimate.ts';
 import { registerExplain } from './commands/explain.ts';
 import { registerExport } from './commands/export.ts';
@@ -43,6 +44,7 @@ export function buildProgram(io: CliIo): Command {
   registerDemo(program, io);
   registerEstimate(program, io);
   registerOrg(program, io);
+  registerDoctor(program, io);
   for (const command of program.commands)
     command.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
   return program;
