@@ -11,6 +11,7 @@ import { registerEstimate } from './commands/estimate.ts';
 import { registerExplain } from './commands/explain.ts';
 import { registerExport } from './commands/export.ts';
 import { registerImport } from './commands/import.ts';
+import { registerInsights } from './commands/insights.ts';
 import { registerMigrate } from './commands/migrate.ts';
 import { registerOrg } from './commands/org.ts';
 import { registerReport } from './commands/report.ts';
@@ -36,6 +37,7 @@ export function buildProgram(io: CliIo): Command {
   registerReport(program, io);
   registerAsk(program, io);
   registerExplain(program, io);
+  registerInsights(program, io);
   registerDigest(program, io);
   registerClose(program, io);
   registerExport(program, io);
