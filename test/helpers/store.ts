@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
-import { openStore, type Store } from '../../src/core/storage/database.ts';
+import { dumpPglite, openStore, type Store } from '../../src/core/storage/database.ts';
 
 /** Which database the suite runs on: PostgreSQL when TEST_DATABASE_URL/DATABASE_URL is set, else PGlite. */
 export function testDatabaseUrl(): string | undefined {
@@ -14,7 +14,7 @@ export function testDatabaseUrl(): string | undefined {
  */
 export async function createTestStore(): Promise<Store> {
   const url = testDatabaseUrl();
-  if (!url) return openStore({ dataDir: 'memory://' });
+  if (!url) return openStore({ dataDir: 'memory://', loadDataDir: await migratedPglite() });
   const schemaName = `t_${randomBytes(6).toString('hex')}`;
   const store = await openStore({ databaseUrl: url, schemaName });
   return {
@@ -26,4 +26,22 @@ export async function createTestStore(): Promise<Store> {
       await admin.end();
     },
   };
+}
+
+let template: Promise<Blob> | undefined;
+
+/**
+ * A migrated, empty PGlite data directory, made once per test worker: loading it is about three
+ * times faster than creating and migrating a database for every test.
+ */
+function migratedPglite(): Promise<Blob> {
+  template ??= (async () => {
+    const store = await openStore({ dataDir: 'memory://' });
+    try {
+      return await dumpPglite(store);
+    } finally {
+      await store.close();
+    }
+  })();
+  return template;
 }

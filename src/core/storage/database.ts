@@ -35,6 +35,8 @@ export interface OpenOptions {
   schemaName?: string;
   /** Apply pending migrations on open (default true). */
   migrate?: boolean;
+  /** PGlite only: start from this data directory dump (`dumpPglite`), e.g. an already migrated one. */
+  loadDataDir?: Blob;
 }
 
 const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../migrations');
@@ -56,7 +58,10 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
 async function openPglite(options: OpenOptions): Promise<Store> {
   const dataDir = options.dataDir ?? defaultDataDir();
   if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
-  const client = await PGlite.create(dataDir);
+  const client = await PGlite.create(
+    dataDir,
+    options.loadDataDir ? { loadDataDir: options.loadDataDir } : {},
+  );
   if (options.schemaName) {
     await client.exec(
       `create schema if not exists "${options.schemaName}"; set search_path to "${options.schemaName}"`,
@@ -102,6 +107,13 @@ export function describeUrl(url: string): string {
   } catch {
     return 'postgresql (unparsable DATABASE_URL)';
   }
+}
+
+/** A PGlite store's whole data directory as a tarball, to open copies of it with `loadDataDir`. */
+export async function dumpPglite(store: Store): Promise<Blob> {
+  if (store.driver !== 'pglite')
+    throw new CcostError(ErrorCode.DatabaseError, 'only a PGlite store can be dumped');
+  return (store.db as unknown as { $client: PGlite }).$client.dumpDataDir('none');
 }
 
 /** Applies the drizzle-kit migrations in `migrations/`. Safe to call on every start. */
