@@ -2,6 +2,7 @@
  * The queries behind an explanation, over the allocation line grain (`allocations`) of the
  * period's current runs. Sums are SQL numeric read back as text; callers add them with decimal.js.
  */
+import { Decimal } from 'decimal.js';
 import { type SQL, sql } from 'drizzle-orm';
 import { READ_METRIC, WRITE_METRIC } from '../allocation/usage-index.ts';
 import type { Store } from '../storage/database.ts';
@@ -27,6 +28,11 @@ export interface LineRow {
   billed: string;
   /** The line's billed amount now (null when the line is gone). */
   billedNow: string | null;
+}
+
+/** Numeric text without trailing zeros (`7.200000` → `7.2`). */
+function exact(text: string): string {
+  return new Decimal(text).toFixed();
 }
 
 /** The rows of a state, in SQL: runs, days, and the resource, line and day it names. */
@@ -60,7 +66,7 @@ function contextOf(runIds: string[], state: DrillState): SQL {
 
 /** The team's rows of a state at line grain. */
 export async function lineRows(store: Store, runIds: string[], state: DrillState): Promise<LineRow[]> {
-  return store.query<LineRow>(sql`
+  const rows = await store.query<LineRow>(sql`
     select a.line_id as "lineId", a.bucket::text as day, a.org_id as "orgId", a.run_id as "runId",
            a.product, a.line_type as "lineType", a.resource_id as "resourceId", a.method, a.confidence,
            a.fallback_reason as "fallbackReason", sum(a.amount)::text as amount,
@@ -70,6 +76,12 @@ export async function lineRows(store: Store, runIds: string[], state: DrillState
     group by a.line_id, a.bucket, a.org_id, a.run_id, a.product, a.line_type, a.resource_id,
              a.method, a.confidence, a.fallback_reason
     order by a.bucket, a.line_id, a.method`);
+  return rows.map((r) => ({
+    ...r,
+    amount: exact(r.amount),
+    billed: exact(r.billed),
+    billedNow: r.billedNow === null ? null : exact(r.billedNow),
+  }));
 }
 
 /** Owners no team maps, on the resources (or line) of a state. */
@@ -110,11 +122,12 @@ export async function ownerRows(store: Store, runIds: string[], lineId: number):
           runIds.map((id) => sql`${id}`),
           sql`, `,
         )})`;
-  return store.query<OwnerRow>(sql`
+  const rows = await store.query<OwnerRow>(sql`
     select owner_id as "ownerId", owner_kind as "ownerKind", team, amount::text as amount,
            usage_share::text as "usageShare", method, confidence, fallback_reason as "fallbackReason"
     from allocations where ${runs} and line_id = ${lineId}
     order by amount desc, owner_id`);
+  return rows.map((r) => ({ ...r, amount: exact(r.amount), usageShare: exact(r.usageShare) }));
 }
 
 /** The stored billing line. */
