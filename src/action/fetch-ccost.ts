@@ -1,4 +1,6 @@
 import { fetch } from 'undici';
+import type { TeamBudget } from '../core/costs/budget.ts';
+import type { EffectivePrice } from '../core/costs/prices.ts';
 
 /** How to reach a running `ccost serve` (its read-only REST API). */
 export interface CcostApi {
@@ -10,29 +12,12 @@ export interface CcostApi {
   timeoutMs?: number;
 }
 
-/** A team's month as `GET /api/v1/teams/{team}/budget` answers it. */
-export interface ApiTeamBudget {
-  team: string;
-  month: string;
-  monthly: string | null;
-  actual: string;
-  forecast: string;
-  forecastPercent: string | null;
-  over: boolean | null;
-  currency?: string;
-}
+/** A team's month as `GET /api/v1/teams/{team}/budget` answers it (the server's {@link TeamBudget}). */
+export type ApiTeamBudget = TeamBudget & { currency?: string };
 
-/** One row of `GET /api/v1/prices`. */
-export interface ApiPrice {
-  orgId: string;
-  product: string;
-  lineType: string;
-  unit: string | null;
-  quantity: string;
-  unitPrice: string;
-  from: string;
-  to: string;
-}
+/** One row of `GET /api/v1/prices`; older servers may leave out the list price and discount. */
+export type ApiPrice = Omit<EffectivePrice, 'listUnitPrice' | 'discountPercent'> &
+  Partial<Pick<EffectivePrice, 'listUnitPrice' | 'discountPercent'>>;
 
 /** An answer, or why there is none (server unreachable, token refused, unknown team). */
 export type CcostAnswer<T> = { ok: true; value: T } | { ok: false; status: number | null; reason: string };
