@@ -41,6 +41,8 @@ export interface UnownedOwner {
   orgId: string;
   ownerId: string;
   ownerKind: string;
+  /** Display name of the principal, when the inventory knows it. */
+  name: string | null;
   amount: Decimal;
 }
 
@@ -222,14 +224,19 @@ async function loadUnowned(store: Store, w: { from: string; to: string }, runIds
     owner_id: string;
     owner_kind: string;
     amount: string;
+    name: string | null;
   }>(sql`
-    select org_id, owner_id, min(owner_kind) as owner_kind, sum(amount)::text as amount from allocation_rollups
-    where ${runFilter(runIds)} and bucket >= ${w.from} and bucket < ${w.to} and team = ${UNOWNED_TEAM}
-    group by org_id, owner_id`);
+    select r.org_id, r.owner_id, min(r.owner_kind) as owner_kind, sum(r.amount)::text as amount,
+      (select p.display_name from principals p where p.org_id = r.org_id and p.id = r.owner_id
+       order by p.valid_from desc limit 1) as name
+    from allocation_rollups r
+    where ${runFilter(runIds)} and r.bucket >= ${w.from} and r.bucket < ${w.to} and r.team = ${UNOWNED_TEAM}
+    group by r.org_id, r.owner_id`);
   return rows.map((row) => ({
     orgId: row.org_id,
     ownerId: row.owner_id,
     ownerKind: row.owner_kind,
+    name: row.name,
     amount: new Decimal(row.amount),
   }));
 }

@@ -55,7 +55,7 @@ export function unownedSpend(ctx: RuleContext): Insight[] {
       kind: 'unowned_spend' as const,
       orgId: o.orgId,
       subjectId: o.ownerId,
-      subjectName: ownerName(ctx, o.orgId, o.ownerId),
+      subjectName: o.name ?? ownerName(ctx, o.orgId, o.ownerId),
       team: 'unowned',
       teams: ['unowned'],
       summary: `${o.ownerKind.replace(/_/g, ' ')} ${o.ownerId} spent $${short(o.amount)} that no team owns.`,
