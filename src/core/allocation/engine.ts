@@ -92,7 +92,6 @@ export function ownerKindOf(ownerId: string): string {
   if (ownerId.startsWith('u-')) return 'user';
   if (ownerId.startsWith('pool-')) return 'identity_pool';
   if (ownerId.startsWith('env-')) return 'environment';
-  if (isTopicKey(ownerId)) return TOPIC_OWNER_KIND;
   return 'resource';
 }
 
@@ -252,6 +251,7 @@ function pushRows(line: EngineLine, split: Split, state: State): void {
   const trackTotals = state.trackTotals && method !== 'proportional';
   const teams = teamsOf(line, state.teamCache);
   const rows = state.rows;
+  const first = rows.length;
   for (let i = 0; i < n; i++) {
     const ownerId = owners[i]!;
     const part = parts[i]!;
@@ -263,7 +263,6 @@ function pushRows(line: EngineLine, split: Split, state: State): void {
     }
     const amount = microsToString(part);
     const team = isUnallocated ? UNALLOCATED_TEAM : teamOfRow(ownerId, line, method, state, teams);
-    const ownerKind = ownerKindOf(ownerId);
     rows.push({
       lineId: line.id,
       bucket: line.day,
@@ -273,8 +272,8 @@ function pushRows(line: EngineLine, split: Split, state: State): void {
       product: line.product,
       lineType: line.lineType,
       originalAmount: line.amount,
-      ownerId: ownerKind === TOPIC_OWNER_KIND ? topicOfKey(ownerId) : ownerId,
-      ownerKind,
+      ownerId,
+      ownerKind: ownerKindOf(ownerId),
       team,
       amount,
       grossAmount: grossPart === part ? amount : microsToString(grossPart),
@@ -284,7 +283,22 @@ function pushRows(line: EngineLine, split: Split, state: State): void {
       fallbackReason: reason,
     });
   }
+  // Only topic mode can give a line topic owners: principal mode pays one check per line.
+  if (state.ctx.topics !== undefined) nameTopicOwners(rows, first);
   if (split.rest !== null || split.grossRest !== null) rows.push(roundingRow(line, split));
+}
+
+/**
+ * Topic rows get their kind and the bare topic name here, once the line's rows exist, so the
+ * per-row code of principal mode is unchanged (the engine keys topics apart, see topic-mode.ts).
+ */
+function nameTopicOwners(rows: AllocationRow[], first: number): void {
+  for (let i = first; i < rows.length; i++) {
+    const row = rows[i]!;
+    if (!isTopicKey(row.ownerId)) continue;
+    row.ownerKind = TOPIC_OWNER_KIND;
+    row.ownerId = topicOfKey(row.ownerId);
+  }
 }
 
 /** The team of one row; rows of proportional lines follow the owner's team that day. */
