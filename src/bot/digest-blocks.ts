@@ -26,6 +26,7 @@ import {
   section,
   truncate,
 } from './blocks.ts';
+import { digestInsightBlocks } from './insight-blocks.ts';
 
 const MAX_ROWS = 15;
 
@@ -76,6 +77,7 @@ export function monthlyCloseBlocks(d: MonthlyCloseDigest): SlackMessage {
       header(`Monthly close · ${d.label} · ${d.orgId}`),
       ...body,
       status,
+      ...digestInsightBlocks(d.insights, d.label),
       ...answered.slice(-1),
     ];
     return { blocks: blocks.slice(0, SLACK_LIMITS.blocks), text };
@@ -104,6 +106,7 @@ export function monthlyCloseBlocks(d: MonthlyCloseDigest): SlackMessage {
   if (lines.length > 0) blocks.push(section(table(lines)));
   if (failing.length > 0)
     blocks.push(section(failing.map((c) => `• ${escapeMrkdwn(c.name)}: ${c.outcome}`).join('\n')));
+  blocks.push(...digestInsightBlocks(d.insights, d.label));
   blocks.push(context([`Chart in the thread · figures from the month's current allocation run`]));
   return { blocks, text };
 }

@@ -22,6 +22,12 @@ import {
 /** Findings shown one by one; the rest are summed in one line. */
 export const MAX_INSIGHTS = 10;
 
+/** The monthly close digest's insights section: the month's top findings for the org. */
+export function digestInsightBlocks(result: InsightsResult | undefined, label: string): KnownBlock[] {
+  if (!result) return [];
+  return [{ type: 'divider' }, ...insightSections(result, label, DIGEST_INSIGHTS)];
+}
+
 /** The blocks of an insights answer (`answer.insights` set). */
 export function insightAnswerBlocks(answer: Answer): SlackMessage {
   const result = answer.insights!;
@@ -41,10 +47,13 @@ export function insightAnswerBlocks(answer: Answer): SlackMessage {
   };
 }
 
-/** The headline and one section per finding (at most {@link MAX_INSIGHTS}, then a "more" line). */
-export function insightSections(result: InsightsResult, scope: string): KnownBlock[] {
+/** Findings the monthly close digest shows. */
+export const DIGEST_INSIGHTS = 5;
+
+/** The headline and one section per finding (at most `max`, then a "more" line). */
+export function insightSections(result: InsightsResult, scope: string, max = MAX_INSIGHTS): KnownBlock[] {
   const blocks = [section(`*${escapeMrkdwn(headline(result, scope))}*`)];
-  const shown = result.insights.slice(0, MAX_INSIGHTS);
+  const shown = result.insights.slice(0, max);
   blocks.push(...shown.map((insight) => section(insightText(insight))));
   const rest = result.insights.length - shown.length;
   if (rest > 0) blocks.push(section(`…and ${rest} more (\`ccost insights\` lists every one)`));

@@ -9,6 +9,7 @@ import { lastMonth } from '../allocation/period.ts';
 import { daysOf } from '../calendar/days.ts';
 import { stateOf } from '../close/periods.ts';
 import type { Config } from '../config/schema.ts';
+import { findInsights } from '../insights/find.ts';
 import type { Answer } from '../questions/answer.ts';
 import { answer } from '../questions/answer-query.ts';
 import { MAX_TOP, type TopQuestion } from '../questions/grammar.ts';
@@ -59,6 +60,7 @@ export async function dueMonthlyCloses(
     if (!state.settled && !closed) continue;
     const digest = await buildMonthlyClose(store, { orgId, month: month.month, key, channel, closed });
     if (orgs.length === 1) digest.answer = await topTeamsAnswer(store, config, month.month, now);
+    digest.insights = await findInsights(store, { config, now, period: month, orgId });
     due.push(digest);
   }
   return due;

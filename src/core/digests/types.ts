@@ -2,6 +2,7 @@
  * What the digest core decides to send: one message per item, each with the key that makes it
  * go out once. Amounts are exact decimal strings; renderers round for display.
  */
+import type { InsightsResult } from '../insights/types.ts';
 import type { Answer } from '../questions/answer.ts';
 import type { BudgetStatus } from '../questions/budget.ts';
 
@@ -44,6 +45,8 @@ export interface MonthlyCloseDigest extends MessageBase {
    * org's alone (answers span every org); null otherwise, and `teams` is shown instead.
    */
   answer: Answer | null;
+  /** The month's insights for this org (findings, largest saving first); absent when not looked for. */
+  insights?: InsightsResult;
 }
 
 /** Last week for one team's channel. */

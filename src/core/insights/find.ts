@@ -29,6 +29,8 @@ export interface FindInsightsOptions {
   team?: string;
   /** Only findings about these teams (a viewer who may not see every team). */
   teams?: string[];
+  /** Only findings of this organization (the monthly close digest is per org). */
+  orgId?: string;
 }
 
 /** Every rule, in the order findings of equal saving are listed. */
@@ -103,6 +105,7 @@ function scoped(insights: Insight[], options: FindInsightsOptions): Insight[] {
   const visible = options.teams?.map(lower);
   return insights.filter(
     (i) =>
+      (!options.orgId || i.orgId === options.orgId) &&
       (!team || i.teams.some((t) => lower(t) === team)) &&
       (!visible || i.teams.some((t) => visible.includes(lower(t)))),
   );

@@ -22,7 +22,7 @@ export const healthyConfig: Config = parseConfig({
   teams: { orders: { owners: ['sa-1'] } },
 });
 
-function linesOf(day: string) {
+function linesOf(day: string, resource = 'lkc-ok1') {
   const line = (lineType: string, quantity: string, amount: string, unit: string) =>
     normalizeCost({
       start_date: day,
@@ -33,13 +33,16 @@ function linesOf(day: string) {
       quantity,
       original_amount: amount,
       amount,
-      resource: { id: 'lkc-ok1', environment: { id: 'env-1' } },
+      resource: { id: resource, environment: { id: 'env-1' } },
     });
   return [line('KAFKA_NUM_CKUS', '24', '18', 'eCKU-hour'), line('KAFKA_NETWORK_WRITE', '100', '5', 'GB')];
 }
 
-/** Stores and allocates the healthy org's October. */
-export async function loadHealthyOrg(store: Store): Promise<void> {
+/**
+ * Stores and allocates the healthy org's October; with `idle`, also Standard cluster lkc-idle1,
+ * billed one eCKU all month with usage fetched every day and no bytes at all.
+ */
+export async function loadHealthyOrg(store: Store, options: { idle?: boolean } = {}): Promise<void> {
   await recordInventory(
     store,
     HEALTHY_ORG,
@@ -53,13 +56,34 @@ export async function loadHealthyOrg(store: Store): Promise<void> {
           environmentId: 'env-1',
           displayName: 'orders',
         },
+        ...(options.idle
+          ? [
+              {
+                id: 'lkc-idle1',
+                kind: 'kafka_cluster',
+                type: 'Standard',
+                environmentId: 'env-1',
+                displayName: 'forgotten',
+              },
+            ]
+          : []),
       ],
       principals: [{ id: 'sa-1', kind: 'service_account', displayName: 'orders-app' }],
     },
     '2026-06-01T00:00:00Z',
   );
   const days = daysOf({ from: '2026-10-01', to: '2026-11-01' });
-  await upsertBillingLines(store, HEALTHY_ORG, days.flatMap(linesOf));
+  await upsertBillingLines(
+    store,
+    HEALTHY_ORG,
+    days.flatMap((day) => linesOf(day)),
+  );
+  if (options.idle) {
+    const idle = days.map((day) => linesOf(day, 'lkc-idle1')[0]!);
+    await upsertBillingLines(store, HEALTHY_ORG, idle);
+    const fetched = days.map((day) => ({ resourceId: 'lkc-idle1', day, status: 'ok' as const }));
+    await upsertUsage(store, HEALTHY_ORG, [], fetched);
+  }
   const usage: UsageInput[] = days.flatMap((day) =>
     (['request_bytes', 'response_bytes'] as const).map((metric) => ({
       bucketStart: day,
