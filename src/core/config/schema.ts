@@ -102,6 +102,8 @@ export const topicEntrySchema = z
     message: 'each topic entry needs exactly one of prefix or pattern',
   });
 
+const topicClusterId = (c: string | { id: string }) => (typeof c === 'string' ? c : c.id);
+
 /**
  * Shared clusters split by topic instead of by principal (`allocation.topic_mode`): clusters by id
  * (optionally with their own fixed rule), the default fixed rule, and topics → teams (first match wins).
@@ -117,6 +119,9 @@ export const topicModeSchema = z.strictObject({
         }),
       ]),
     )
+    .refine((list) => new Set(list.map(topicClusterId)).size === list.length, {
+      message: 'each cluster may appear only once',
+    })
     .default([]),
   fixed: z.enum(topicFixedRules).default('bytes'),
   topics: z.array(topicEntrySchema).default([]),

@@ -245,6 +245,7 @@ describe('allocation.topic_mode in ccost.yaml', () => {
       'allocation.topic_mode.topics[0]: each topic entry needs exactly one of prefix or pattern',
     );
     expect(bad({ clusters: ['env-1'] })).toThrow(/lkc-/);
+    expect(bad({ clusters: ['lkc-1', { id: 'lkc-1', fixed: 'even' }] })).toThrow('may appear only once');
     expect(bad({ fixed: 'weighted' })).toThrow(/allocation\.topic_mode\.fixed/);
   });
 
