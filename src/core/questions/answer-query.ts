@@ -253,9 +253,13 @@ async function insightsScope(
   options: AnswerOptions,
 ): Promise<{ team?: string; teams?: string[]; notes: string[] }> {
   if (question.team) {
-    const team = await resolved(store, options, 'team', question.team);
-    allowed(decideAccess(options.viewer, question, team.id));
-    return { team: team.id, notes: [] };
+    const found = await resolveName(store, options.config, 'team', question.team);
+    if (!found.ok) {
+      const asInsights = (t: string) => t.replace(/`team /g, '`insights ').replace(/^team /, 'insights ');
+      throw new QuestionReply('unknown_name', asInsights(found.message), found.suggestions.map(asInsights));
+    }
+    allowed(decideAccess(options.viewer, question, found.thing.id));
+    return { team: found.thing.id, notes: [] };
   }
   const access = decideAccess(options.viewer, question);
   return { ...(access.kind === 'restricted' ? { teams: access.teams } : {}), notes: notesOf(access) };

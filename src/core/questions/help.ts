@@ -47,7 +47,7 @@ Anything else by name or id
 Checks
   unallocated last month              costs no rule gave to a team
   reconcile 2026-10                   allocated totals against the bill
-  insights [team]                     what changed and why: insights, insights payments
+  insights [team]                     where the waste is, with savings: insights, insights payments
   help                                this text
 
 Periods (UTC; without one, a question means this month)

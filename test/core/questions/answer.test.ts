@@ -294,6 +294,6 @@ describe('answer', () => {
     // Several prefixes are ambiguous: each is offered.
     expect((await reply('principal sa-')).suggestions).toHaveLength(4);
     expect((await reply('explain team payments')).reply).toBe('not_supported');
-    expect((await reply('insights')).reply).toBe('not_supported');
+    expect((await reply('insights paymnts')).suggestions).toEqual(['insights payments']);
   });
 });
