@@ -103,7 +103,7 @@ function metricSlot(metric: string): number {
 }
 
 /** What a topic-mode line is weighed by. */
-type Basis = 'received' | 'sent' | 'bytes' | 'retained' | 'fixed';
+type Basis = 'received' | 'sent' | 'bytes' | 'retained' | 'even';
 
 /** A topic split, shaped as the engine's target; or why the day's topic usage cannot be used. */
 export type TopicTarget =
@@ -155,7 +155,7 @@ export class TopicMode {
     const usage = this.usage.get(`${resourceId}|${day}`);
     if (!usage || usage.topics.length === 0) return { missing: 'no topic usage for the day' };
     const basis = basisOf(lineType, rule, this.fixedByCluster.get(resourceId)!);
-    if (basis === 'fixed') return evenly(usage, null, 'medium');
+    if (basis === 'even') return evenly(usage, null, 'medium');
     const values = basisValues(usage, basis);
     const owners: string[] = [];
     const weights: bigint[] = [];
@@ -193,10 +193,10 @@ function basisOf(lineType: string, rule: Rule, fixed: 'bytes' | 'even'): Basis {
     if (rule.metric === 'read') return 'sent';
     return 'bytes';
   }
-  return fixed === 'bytes' ? 'bytes' : 'fixed';
+  return fixed;
 }
 
-function basisValues(usage: TopicUsage, basis: Exclude<Basis, 'fixed'>): bigint[] {
+function basisValues(usage: TopicUsage, basis: Exclude<Basis, 'even'>): bigint[] {
   if (basis === 'received') return usage.received;
   if (basis === 'sent') return usage.sent;
   if (basis === 'retained') return usage.retained;

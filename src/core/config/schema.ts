@@ -280,6 +280,7 @@ export type Config = z.infer<typeof configSchema>;
 export type TeamConfig = z.infer<typeof teamSchema>;
 export type OwnerEntry = z.infer<typeof ownerEntrySchema>;
 export type RuleConfig = z.infer<typeof ruleSchema>;
+/** `allocation.topic_mode` as parsed (see {@link topicModeSchema}). */
 export type TopicModeConfig = z.infer<typeof topicModeSchema>;
 export type SlackConfig = z.infer<typeof slackSchema>;
 export type ApiTokenConfig = z.infer<typeof apiTokenSchema>;
