@@ -11809,7 +11809,7 @@ var require_webidl = __commonJS({
     var UNDEFINED = 1;
     var BOOLEAN = 2;
     var STRING = 3;
-    var SYMBOL2 = 4;
+    var SYMBOL3 = 4;
     var NUMBER = 5;
     var BIGINT = 6;
     var NULL = 7;
@@ -11881,7 +11881,7 @@ var require_webidl = __commonJS({
         case "string":
           return STRING;
         case "symbol":
-          return SYMBOL2;
+          return SYMBOL3;
         case "number":
           return NUMBER;
         case "bigint":
@@ -11899,7 +11899,7 @@ var require_webidl = __commonJS({
       UNDEFINED,
       BOOLEAN,
       STRING,
-      SYMBOL: SYMBOL2,
+      SYMBOL: SYMBOL3,
       NUMBER,
       BIGINT,
       NULL,
@@ -11913,7 +11913,7 @@ var require_webidl = __commonJS({
           return "Boolean";
         case STRING:
           return "String";
-        case SYMBOL2:
+        case SYMBOL3:
           return "Symbol";
         case NUMBER:
           return "Number";
@@ -11993,7 +11993,7 @@ var require_webidl = __commonJS({
     webidl.util.Stringify = function(V) {
       const type = webidl.util.Type(V);
       switch (type) {
-        case SYMBOL2:
+        case SYMBOL3:
           return `Symbol(${V.description})`;
         case OBJECT:
           return inspect(V);
@@ -59567,6 +59567,21 @@ function date4(params) {
   return _coercedDate(ZodDate, params);
 }
 
+// src/core/insights/settings.ts
+var decimal = external_exports.union([external_exports.number().finite().nonnegative(), external_exports.string().regex(/^\d+(\.\d+)?$/, "a non-negative decimal")]).transform((v) => String(v));
+var insightsConfigSchema = external_exports.strictObject({
+  idle_days: external_exports.number().int().min(1).max(90).default(7),
+  underused_ratio: decimal.default("0.5"),
+  headroom: decimal.default("2"),
+  variance_cv: decimal.default("0.5"),
+  variance_min_days: external_exports.number().int().min(3).max(366).default(7),
+  connector_min_gb_day: decimal.default("0.1"),
+  flink_min_cfu: decimal.default("1"),
+  partition_mbps: decimal.refine((v) => Number(v) > 0, "must be above 0").default("1"),
+  min_monthly: decimal.default("10")
+});
+var DEFAULT_INSIGHTS = insightsConfigSchema.parse({});
+
 // src/core/money/amount.ts
 var SCALE_DIGITS = 6;
 var SCALE = 10n ** BigInt(SCALE_DIGITS);
@@ -59905,6 +59920,32 @@ var ruleSchema = external_exports.strictObject({
 }).refine((r) => r.product !== void 0 || r.line_type !== void 0, {
   message: "a rule needs product or line_type to say what it applies to"
 });
+var topicFixedRules = ["bytes", "even"];
+var topicEntrySchema = external_exports.strictObject({
+  /** Topics whose name starts with this text (case-sensitive). */
+  prefix: external_exports.string().min(1).optional(),
+  /** A glob over the topic name: `*` any text, `?` one character (case-sensitive). */
+  pattern: external_exports.string().min(1).optional(),
+  team: external_exports.string().regex(/^[a-z0-9][a-z0-9_.-]*$/i, "team names are letters, digits, . _ -")
+}).refine((e) => e.prefix === void 0 !== (e.pattern === void 0), {
+  message: "each topic entry needs exactly one of prefix or pattern"
+});
+var topicClusterId = (c) => typeof c === "string" ? c : c.id;
+var topicModeSchema = external_exports.strictObject({
+  clusters: external_exports.array(
+    external_exports.union([
+      external_exports.string().regex(/^lkc-/, "must be a Kafka cluster id (lkc-…)"),
+      external_exports.strictObject({
+        id: external_exports.string().regex(/^lkc-/, "must be a Kafka cluster id (lkc-…)"),
+        fixed: external_exports.enum(topicFixedRules).optional()
+      })
+    ])
+  ).refine((list2) => new Set(list2.map(topicClusterId)).size === list2.length, {
+    message: "each cluster may appear only once"
+  }).default([]),
+  fixed: external_exports.enum(topicFixedRules).default("bytes"),
+  topics: external_exports.array(topicEntrySchema).default([])
+});
 var organizationSchema = external_exports.strictObject({
   id: external_exports.string().min(1),
   name: external_exports.string().optional(),
@@ -59974,7 +60015,9 @@ var apiTokenSchema = external_exports.strictObject({
   /** When set, the token sees only these teams' costs and budgets. */
   teams: external_exports.array(external_exports.string().min(1)).optional(),
   /** May trigger collection and allocation (`POST /api/v1/collect`). */
-  trigger: external_exports.boolean().default(false)
+  trigger: external_exports.boolean().default(false),
+  /** May remove an organization's data (`DELETE /api/v1/orgs/{org}`); only without `teams`. */
+  admin: external_exports.boolean().default(false)
 });
 var scheduleSchema = external_exports.strictObject({
   /** Collection of every organization (trailing window: the last days are re-fetched). */
@@ -59996,8 +60039,14 @@ var configSchema = external_exports.strictObject({
       even_weight: nonNegativeDecimal.default("0.5")
     }).default({ usage_weight: "0.5", even_weight: "0.5" }),
     flink: external_exports.enum(["environment", "compute_pool"]).default("environment"),
-    rules: external_exports.array(ruleSchema).default([])
-  }).default({ cku: { usage_weight: "0.5", even_weight: "0.5" }, flink: "environment", rules: [] }),
+    rules: external_exports.array(ruleSchema).default([]),
+    topic_mode: topicModeSchema.default({ clusters: [], fixed: "bytes", topics: [] })
+  }).default({
+    cku: { usage_weight: "0.5", even_weight: "0.5" },
+    flink: "environment",
+    rules: [],
+    topic_mode: { clusters: [], fixed: "bytes", topics: [] }
+  }),
   api: apiSchema.default({ tokens: [] }),
   schedule: scheduleSchema.default({ collect_every_minutes: 60, allocate_every_minutes: 1440 }),
   /** Prices for `ccost estimate` and the PR action: overrides, Flink utilization, usage profile. */
@@ -60008,7 +60057,9 @@ var configSchema = external_exports.strictObject({
     weekly_team: { enabled: true, weekday: "monday", hour: 9 },
     budget_alerts: { enabled: true, thresholds: [80, 100] },
     anomalies: { enabled: true, threshold_percent: 50, min_increase: "10", baseline_days: 14, hour: 8 }
-  })
+  }),
+  /** Thresholds of `ccost insights` and /ccost insights (idle days, underused ratio, …); all default. */
+  insights: insightsConfigSchema.default(DEFAULT_INSIGHTS)
 });
 
 // src/core/config/load.ts
@@ -60713,12 +60764,53 @@ async function checkBudgets(options) {
 }
 
 // src/core/pricing/render.ts
+var SYMBOL = {
+  create: "+",
+  update: "~",
+  delete: "−",
+  replace: "−/+",
+  "no-op": " "
+};
 function formatUsd(amount, signed2 = false) {
   const value = new Decimal(amount).toDecimalPlaces(2, Decimal.ROUND_HALF_EVEN);
   const [whole, cents2] = value.abs().toFixed(2).split(".");
   const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
   const sign2 = value.isNegative() && !value.isZero() ? "-" : signed2 && value.gt(0) ? "+" : "";
   return `${sign2}$${grouped}.${cents2}`;
+}
+function notEstimatedLines(estimate) {
+  if (estimate.notEstimated.length === 0) return [];
+  const lines = ["**Not estimated**", ""];
+  for (const n of estimate.notEstimated)
+    lines.push(`- \`${cell(n.address)}\` (${n.action}): ${cell(n.reason)}`);
+  return [...lines, ""];
+}
+function priceTableLines(rows) {
+  const items = rows.flatMap((r) => r.items.map((item) => ({ r, item })));
+  if (items.length === 0) return [];
+  const lines = [
+    "**Prices**",
+    "",
+    "| resource | item | quantity | unit price | monthly | price | confidence |",
+    "|---|---|---:|---:|---:|---|---|"
+  ];
+  for (const { r, item } of items) {
+    const qty = `${item.quantity} ${item.unit}${item.hours ? ` × ${item.hours} h` : ""}${item.estimate ? " (estimate)" : ""}`;
+    lines.push(
+      `| \`${cell(r.address)}\` | ${cell(item.what)} | ${cell(qty)} | $${item.unitPrice} | ${formatUsd(item.monthly)} | ${item.basis} | ${item.confidence} |`
+    );
+  }
+  return [...lines, ""];
+}
+function freeLines(rows) {
+  if (rows.length === 0) return [];
+  const lines = ["**Free**", ""];
+  for (const r of rows)
+    lines.push(`- ${SYMBOL[r.action]} \`${cell(r.address)}\`: ${cell(r.reason ?? "free")}`);
+  return [...lines, ""];
+}
+function cell(text) {
+  return text.replace(/\|/g, "\\|").replace(/\r?\n/g, " ").replace(/<!--/g, "&lt;!--");
 }
 
 // src/action/parse-threshold.ts
@@ -61036,7 +61128,7 @@ function sleep(ms) {
 var COMMENT_MARKER = "<!-- ccost:estimate -->";
 var MAX_COMMENT_CHARS = 65536;
 var MAX_SUMMARY_CHARS = 1e6;
-var SYMBOL = {
+var SYMBOL2 = {
   create: "+",
   update: "~",
   delete: "−",
@@ -61123,7 +61215,7 @@ function renderBody(report, limits) {
     lines.push("| | resource | what changed | team | monthly delta |", "|---|---|---|---|---:|");
     for (const r of rows.slice(0, limits.rows)) {
       lines.push(
-        `| ${SYMBOL[r.action]} | \`${cell(r.address)}\` | ${cell(r.whatChanged)} | ${cell(report.owners[r.address] ?? "unowned")} | ${deltaCell(r)} |`
+        `| ${SYMBOL2[r.action]} | \`${cell(r.address)}\` | ${cell(r.whatChanged)} | ${cell(report.owners[r.address] ?? "unowned")} | ${deltaCell(r)} |`
       );
     }
     if (rows.length > limits.rows) {
@@ -61189,35 +61281,11 @@ function budgetSection(report) {
 function detailsLines(report) {
   const { estimate } = report;
   const lines = [];
-  if (estimate.notEstimated.length > 0) {
-    lines.push("**Not estimated**", "");
-    for (const n of estimate.notEstimated)
-      lines.push(`- \`${cell(n.address)}\` (${n.action}): ${cell(n.reason)}`);
-    lines.push("");
-  }
-  const items = changedRows(estimate).flatMap((r) => r.items.map((item) => ({ r, item })));
-  if (items.length > 0) {
-    lines.push(
-      "**Prices**",
-      "",
-      "| resource | item | quantity | unit price | monthly | price | confidence |",
-      "|---|---|---:|---:|---:|---|---|"
-    );
-    for (const { r, item } of items) {
-      const qty = `${item.quantity} ${item.unit}${item.hours ? ` × ${item.hours} h` : ""}${item.estimate ? " (estimate)" : ""}`;
-      lines.push(
-        `| \`${cell(r.address)}\` | ${cell(item.what)} | ${cell(qty)} | $${item.unitPrice} | ${formatUsd(item.monthly)} | ${item.basis} | ${item.confidence} |`
-      );
-    }
-    lines.push("");
-  }
-  const free = freeRows(estimate);
-  if (free.length > 0) {
-    lines.push("**Free**", "");
-    for (const r of free)
-      lines.push(`- ${SYMBOL[r.action]} \`${cell(r.address)}\`: ${cell(r.reason ?? "free")}`);
-    lines.push("");
-  }
+  lines.push(
+    ...notEstimatedLines(estimate),
+    ...priceTableLines(changedRows(estimate)),
+    ...freeLines(freeRows(estimate))
+  );
   if (report.prices.skipped.length > 0) {
     lines.push("**Effective prices not used** (list prices instead)", "");
     for (const s of report.prices.skipped) lines.push(`- \`${cell(s.lineType)}\`: ${cell(s.reason)}`);
@@ -61254,9 +61322,6 @@ function deltaCell(r) {
   if (r.status === "not_estimated") return "not estimated";
   if (r.status === "free") return "free";
   return formatUsd(r.delta ?? "0", true);
-}
-function cell(text) {
-  return text.replace(/\|/g, "\\|").replace(/\r?\n/g, " ").replace(/<!--/g, "&lt;!--");
 }
 
 // src/action/post-comment.ts

@@ -1,6 +1,6 @@
 import { Decimal } from 'decimal.js';
 import type { Estimate, ResourceEstimate } from '../core/pricing/estimate.ts';
-import { formatUsd } from '../core/pricing/render.ts';
+import { cell, formatUsd, freeLines, notEstimatedLines, priceTableLines } from '../core/pricing/render.ts';
 import type { ChangeAction } from '../core/terraform/priced.ts';
 import type { TeamImpact } from './check-budgets.ts';
 import type { Verdict } from './check-thresholds.ts';
@@ -259,35 +259,11 @@ function budgetSection(report: Report): string[] {
 function detailsLines(report: Report): string[] {
   const { estimate } = report;
   const lines: string[] = [];
-  if (estimate.notEstimated.length > 0) {
-    lines.push('**Not estimated**', '');
-    for (const n of estimate.notEstimated)
-      lines.push(`- \`${cell(n.address)}\` (${n.action}): ${cell(n.reason)}`);
-    lines.push('');
-  }
-  const items = changedRows(estimate).flatMap((r) => r.items.map((item) => ({ r, item })));
-  if (items.length > 0) {
-    lines.push(
-      '**Prices**',
-      '',
-      '| resource | item | quantity | unit price | monthly | price | confidence |',
-      '|---|---|---:|---:|---:|---|---|',
-    );
-    for (const { r, item } of items) {
-      const qty = `${item.quantity} ${item.unit}${item.hours ? ` × ${item.hours} h` : ''}${item.estimate ? ' (estimate)' : ''}`;
-      lines.push(
-        `| \`${cell(r.address)}\` | ${cell(item.what)} | ${cell(qty)} | $${item.unitPrice} | ${formatUsd(item.monthly)} | ${item.basis} | ${item.confidence} |`,
-      );
-    }
-    lines.push('');
-  }
-  const free = freeRows(estimate);
-  if (free.length > 0) {
-    lines.push('**Free**', '');
-    for (const r of free)
-      lines.push(`- ${SYMBOL[r.action]} \`${cell(r.address)}\`: ${cell(r.reason ?? 'free')}`);
-    lines.push('');
-  }
+  lines.push(
+    ...notEstimatedLines(estimate),
+    ...priceTableLines(changedRows(estimate)),
+    ...freeLines(freeRows(estimate)),
+  );
   if (report.prices.skipped.length > 0) {
     lines.push('**Effective prices not used** (list prices instead)', '');
     for (const s of report.prices.skipped) lines.push(`- \`${cell(s.lineType)}\`: ${cell(s.reason)}`);
@@ -326,9 +302,4 @@ function deltaCell(r: ResourceEstimate): string {
   if (r.status === 'not_estimated') return 'not estimated';
   if (r.status === 'free') return 'free';
   return formatUsd(r.delta ?? '0', true);
-}
-
-/** Keeps a markdown table cell on one line, its pipes literal and no HTML comment markers. */
-function cell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ').replace(/<!--/g, '&lt;!--');
 }

@@ -90,34 +90,7 @@ function renderMarkdown(estimate: Estimate): string {
     `<details><summary>Assumptions, prices and not-estimated resources (${estimate.notEstimated.length} not estimated)</summary>`,
     '',
   );
-  if (estimate.notEstimated.length > 0) {
-    lines.push('**Not estimated**', '');
-    for (const n of estimate.notEstimated)
-      lines.push(`- \`${cell(n.address)}\` (${n.action}): ${cell(n.reason)}`);
-    lines.push('');
-  }
-  const items = rows.flatMap((r) => r.items.map((item) => ({ r, item })));
-  if (items.length > 0) {
-    lines.push(
-      '**Prices**',
-      '',
-      '| resource | item | quantity | unit price | monthly | price | confidence |',
-      '|---|---|---:|---:|---:|---|---|',
-    );
-    for (const { r, item } of items) {
-      const qty = `${item.quantity} ${item.unit}${item.hours ? ` × ${item.hours} h` : ''}${item.estimate ? ' (estimate)' : ''}`;
-      lines.push(
-        `| \`${cell(r.address)}\` | ${cell(item.what)} | ${qty} | $${item.unitPrice} | ${formatUsd(item.monthly)} | ${item.basis} | ${item.confidence} |`,
-      );
-    }
-    lines.push('');
-  }
-  if (freeRows.length > 0) {
-    lines.push('**Free**', '');
-    for (const r of freeRows)
-      lines.push(`- ${SYMBOL[r.action]} \`${cell(r.address)}\`: ${cell(r.reason ?? 'free')}`);
-    lines.push('');
-  }
+  lines.push(...notEstimatedLines(estimate), ...priceTableLines(rows), ...freeLines(freeRows));
   lines.push('**Assumptions**', '');
   for (const a of estimate.assumptions) lines.push(`- ${cell(a)}`);
   lines.push('', '</details>', '');
@@ -153,7 +126,44 @@ function renderTable(estimate: Estimate): string {
   return `${out.join('\n')}\n`;
 }
 
-/** Keeps a markdown table cell on one line and its pipes literal. */
-function cell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+/** Markdown lines listing the not-estimated resources with their reasons (none: no lines). */
+export function notEstimatedLines(estimate: Estimate): string[] {
+  if (estimate.notEstimated.length === 0) return [];
+  const lines = ['**Not estimated**', ''];
+  for (const n of estimate.notEstimated)
+    lines.push(`- \`${cell(n.address)}\` (${n.action}): ${cell(n.reason)}`);
+  return [...lines, ''];
+}
+
+/** A markdown table of every priced item: quantity, unit price, monthly, which price and confidence. */
+export function priceTableLines(rows: ResourceEstimate[]): string[] {
+  const items = rows.flatMap((r) => r.items.map((item) => ({ r, item })));
+  if (items.length === 0) return [];
+  const lines = [
+    '**Prices**',
+    '',
+    '| resource | item | quantity | unit price | monthly | price | confidence |',
+    '|---|---|---:|---:|---:|---|---|',
+  ];
+  for (const { r, item } of items) {
+    const qty = `${item.quantity} ${item.unit}${item.hours ? ` × ${item.hours} h` : ''}${item.estimate ? ' (estimate)' : ''}`;
+    lines.push(
+      `| \`${cell(r.address)}\` | ${cell(item.what)} | ${cell(qty)} | $${item.unitPrice} | ${formatUsd(item.monthly)} | ${item.basis} | ${item.confidence} |`,
+    );
+  }
+  return [...lines, ''];
+}
+
+/** Markdown lines listing free resources (service accounts, keys, ACLs…) with why they are free. */
+export function freeLines(rows: ResourceEstimate[]): string[] {
+  if (rows.length === 0) return [];
+  const lines = ['**Free**', ''];
+  for (const r of rows)
+    lines.push(`- ${SYMBOL[r.action]} \`${cell(r.address)}\`: ${cell(r.reason ?? 'free')}`);
+  return [...lines, ''];
+}
+
+/** Keeps a markdown table cell on one line, its pipes literal and no HTML comment markers. */
+export function cell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ').replace(/<!--/g, '&lt;!--');
 }
