@@ -59,7 +59,7 @@ const COMPARE_MOVERS = 10;
 
 /**
  * Answers a parsed question. Throws {@link QuestionReply} for unknown names (with suggestions),
- * refusals for the viewer, help, explain (see {@link explainQuestion}) and the kinds answered later (insights).
+ * refusals for the viewer and help; `explain` has its own result (see {@link explainQuestion}).
  */
 export async function answer(store: Store, question: Question, options: AnswerOptions): Promise<Answer> {
   switch (question.kind) {
@@ -86,7 +86,7 @@ export async function answer(store: Store, question: Question, options: AnswerOp
         ...(await insightsScope(store, question, options)),
       });
     case 'explain':
-      throw later(question);
+      throw explainElsewhere(question.team);
   }
 }
 
@@ -269,16 +269,11 @@ function notesOf(access: Access): string[] {
   return access.kind === 'restricted' ? [restrictedNote(access.teams)] : [];
 }
 
-function later(question: Question): QuestionReply {
-  const team = 'team' in question && question.team ? ` ${question.team}` : '';
-  const message =
-    question.kind === 'explain'
-      ? `\`explain\` is answered with an explanation, not an answer: ask it through ask() or explainQuestion().`
-      : `\`insights\` is not answered yet. Meanwhile \`compare team${team || ' payments'} last month\` shows what changed most.`;
-  const suggestions = [
-    question.kind === 'explain'
-      ? `team${team || ' payments'} last month`
-      : `compare team${team || ' payments'} last month`,
-  ];
-  return new QuestionReply('not_supported', message, suggestions);
+/** `explain` has its own result (an explanation), built by {@link explainQuestion}, not an Answer. */
+function explainElsewhere(team: string): QuestionReply {
+  return new QuestionReply(
+    'not_supported',
+    '`explain` is answered with an explanation, not an answer: ask it through ask() or explainQuestion().',
+    [`team ${team} last month`],
+  );
 }
