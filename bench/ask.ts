@@ -4,9 +4,7 @@
  * with a year of history.
  *
  * October 2026 is allocated for real (`allocateMonth`, which also writes the run's rollups); the
- * eleven months before it are copies of that run shifted in time (same volume, same shape), made
- * in SQL because allocating twelve months would take the bench's whole budget without changing
- * what the questions read.
+ * eleven months before it are copies of that run (bench/history.ts).
  *
  * Usage: npm run bench:ask [-- --scale 0.1] [--months 12] [--rounds 10] [--pglite-only | --postgres-only]
  *   DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test) names the PostgreSQL server.
@@ -25,6 +23,7 @@ import type { Config } from '../src/core/config/schema.ts';
 import { ask } from '../src/core/questions/ask.ts';
 import { openStore, type Store } from '../src/core/storage/database.ts';
 import { type Dataset, generate, loadStore, MONTH, ORG } from './dataset.ts';
+import { copyHistory } from './history.ts';
 
 const argv = process.argv.slice(2);
 const option = (name: string, fallback: number) => {
@@ -74,47 +73,6 @@ function benchConfig(data: Dataset): Config {
   return parseConfig({ teams });
 }
 
-/** First day of the month `offset` months from YYYY-MM. */
-function monthStart(month: string, offset: number): string {
-  const [y, m] = month.split('-').map(Number) as [number, number];
-  return new Date(Date.UTC(y, m - 1 + offset, 1)).toISOString().slice(0, 10);
-}
-
-/**
- * Copies the real run of MONTH to the `count - 1` months before it: allocation rows, rollups and
- * the run record, each day shifted by whole months (days past a shorter month's end are dropped).
- */
-async function copyHistory(store: Store, runId: string, count: number): Promise<void> {
-  const source = monthStart(MONTH, 0);
-  for (let k = 1; k < count; k++) {
-    const from = monthStart(MONTH, -k);
-    const to = monthStart(MONTH, -k + 1);
-    const period = from.slice(0, 7);
-    const copy = `${runId}-${period}`;
-    const shift = sql`(bucket - ${source}::date + ${from}::date)`;
-    await store.db.transaction(async (tx) => {
-      await tx.execute(sql`
-        insert into allocation_runs (id, org_id, period, rule_set_hash, input_fingerprint, status, is_current, line_count, row_count, total, code_version)
-        select ${copy}, org_id, ${period}, rule_set_hash, input_fingerprint || ${period}, status, true, line_count, row_count, total, code_version
-        from allocation_runs where id = ${runId}`);
-      await tx.execute(sql`
-        insert into allocations (run_id, bucket, org_id, environment_id, resource_id, product, line_type, line_id, owner_id, owner_kind, team, amount, gross_amount, original_amount, usage_share, method, confidence, fallback_reason)
-        select ${copy}, ${shift}, org_id, environment_id, resource_id, product, line_type, line_id, owner_id, owner_kind, team, amount, gross_amount, original_amount, usage_share, method, confidence, fallback_reason
-        from allocations where run_id = ${runId} and ${shift} < ${to}::date`);
-      await tx.execute(sql`
-        insert into allocation_rollups (run_id, bucket, org_id, team, product, environment_id, resource_id, owner_id, owner_kind, amount, gross_amount, high_confidence_amount)
-        select ${copy}, ${shift}, org_id, team, product, environment_id, resource_id, owner_id, owner_kind, amount, gross_amount, high_confidence_amount
-        from allocation_rollups where run_id = ${runId} and ${shift} < ${to}::date`);
-      await tx.execute(sql`
-        insert into allocation_team_days (run_id, bucket, org_id, team, product, environment_id, amount, gross_amount, high_confidence_amount)
-        select ${copy}, ${shift}, org_id, team, product, environment_id, amount, gross_amount, high_confidence_amount
-        from allocation_team_days where run_id = ${runId} and ${shift} < ${to}::date`);
-    });
-    log(`  copied history to ${period}`);
-  }
-  await store.db.execute(sql`analyze`);
-}
-
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
   const i = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
@@ -161,7 +119,7 @@ async function benchDriver(driver: 'postgres' | 'pglite', data: Dataset, config:
     const run = await allocateMonth(store, { orgId: ORG, month: MONTH, config });
     log(`${driver}: ${MONTH} allocated (${run.rows} rows) in ${((now() - start) / 1000).toFixed(1)} s`);
     start = now();
-    await copyHistory(store, run.runId, MONTHS);
+    await copyHistory(store, run.runId, MONTHS, log);
     const [size] = await store.query<{ allocations: string; rollups: string }>(
       sql`select (select count(*) from allocations)::text as allocations, (select count(*) from allocation_rollups)::text as rollups`,
     );
