@@ -8,6 +8,7 @@ import { sql } from 'drizzle-orm';
 import type { Config } from '../config/schema.ts';
 import type { Store } from '../storage/database.ts';
 import { TeamResolver, UNOWNED_TEAM } from '../teams/resolver.ts';
+import { type ObservedUsage, observedUsage } from './usage.ts';
 
 /** One active resource as the API lists it. */
 export interface ResourceSummary {
@@ -23,6 +24,8 @@ export interface ResourceSummary {
   /** `config` when ccost.yaml maps it, `cost` when it is the team with most of its cost, `none`. */
   teamSource: 'config' | 'cost' | 'none';
   monthToDate: string;
+  /** Observed usage over the last 30 complete days as a 30-day month (GB), null when none was collected. */
+  usage: ObservedUsage | null;
 }
 
 /** A resource row as read. */
@@ -59,8 +62,14 @@ export async function activeResources(
     list.push({ team: c.team, amount: new Decimal(c.amount) });
     byResource.set(c.resource_id, list);
   }
+  const observed = new Map(
+    (await observedUsage(store, { now: options.now })).map((u) => [`${u.orgId}\u0000${u.id}`, u.usage]),
+  );
   const resolver = new TeamResolver(options.config);
-  const summaries = rows.map((r) => summarize(r, byResource.get(r.id) ?? [], resolver, day));
+  const summaries = rows.map((r) => ({
+    ...summarize(r, byResource.get(r.id) ?? [], resolver, day),
+    usage: observed.get(`${r.org_id}\u0000${r.id}`) ?? null,
+  }));
   const visible = options.teams ? summaries.filter((s) => options.teams!.includes(s.team)) : summaries;
   return visible.sort(
     (a, b) => new Decimal(b.monthToDate).comparedTo(a.monthToDate) || a.id.localeCompare(b.id),
@@ -72,7 +81,7 @@ function summarize(
   costs: { team: string; amount: Decimal }[],
   resolver: TeamResolver,
   day: string,
-): ResourceSummary {
+): Omit<ResourceSummary, 'usage'> {
   const mapped = resolver.resolve({ orgId: r.org_id, ownerId: r.id, environmentId: r.environment_id, day });
   const largest = [...costs].sort((a, b) => b.amount.comparedTo(a.amount))[0];
   const byConfig = mapped !== UNOWNED_TEAM;

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allocateMonth } from '../../../src/core/allocation/run.ts';
 import { parseConfig } from '../../../src/core/config/load.ts';
 import type { Config } from '../../../src/core/config/schema.ts';
+import { observedUsage } from '../../../src/core/costs/usage.ts';
 import type { Store } from '../../../src/core/storage/database.ts';
 import { createApi } from '../../../src/server/api/app.ts';
 import { loadTokens } from '../../../src/server/api/auth.ts';
@@ -170,8 +171,17 @@ describe('REST API', () => {
     const clusters = (await (await get('/api/v1/dimensions/clusters')).json()) as { values: unknown[] };
     expect(clusters.values).toHaveLength(org.model.org.clusters.length);
     const resources = (await (await get('/api/v1/resources')).json()) as {
-      resources: { monthToDate: string }[];
+      resources: {
+        id: string;
+        monthToDate: string;
+        usage: { ingress_gb_month: string; egress_gb_month: string; storage_gb: string | null } | null;
+      }[];
     };
+    const observed = await observedUsage(store, { now: NOW });
+    for (const r of resources.resources) {
+      expect(r.usage).toEqual(observed.find((o) => o.id === r.id)!.usage);
+    }
+    expect(resources.resources.some((r) => r.usage && Number(r.usage.ingress_gb_month) > 0)).toBe(true);
     const mtd = resources.resources.reduce((s, r) => s.plus(r.monthToDate), new Decimal(0));
     expect(mtd.lte(await allocatedSum(store, sql`true`))).toBe(true);
     const prices = (await (await get('/api/v1/prices?from=2026-10-01&to=2026-10-21')).json()) as {
@@ -217,6 +227,20 @@ describe('REST API', () => {
       '/api/v1/collect',
     ])
       expect(Object.keys(doc.paths)).toContain(path);
+  });
+
+  it('serves what it is at / and a readable reference at /docs, without a token', async () => {
+    const root = (await (await fetch(`${base}/`)).json()) as {
+      service: string;
+      links: Record<string, string>;
+    };
+    expect(root.service).toBe('ccost');
+    expect(root.links.docs).toBe('/docs');
+    const docs = await fetch(`${base}/docs`);
+    expect(docs.headers.get('content-type')).toContain('text/html');
+    const html = await docs.text();
+    expect(html).toContain('<code>/api/v1/costs</code>');
+    expect(html).toContain('<code>group_by</code>');
   });
 
   it('refuses to load tokens whose variable is unset, naming it', () => {
