@@ -7,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { getRequestListener } from '@hono/node-server';
 import type { Logger } from '@slack/bolt';
 import { createDigestJobs } from '../bot/digests.ts';
+import { CODE_VERSION } from '../core/allocation/run.ts';
 import type { Config } from '../core/config/schema.ts';
 import {
   ALLOCATE_JOB,
@@ -73,6 +74,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     config: options.config,
     now,
     tokens,
+    version: CODE_VERSION,
     triggers: { collect: ({ orgId }) => triggerCollection(scheduler!, options.config, orgId, log) },
     logError: (err) => log({ event: 'api_error', error: err instanceof Error ? err.message : String(err) }),
   });

@@ -6,6 +6,7 @@ import { Hono } from 'hono';
 import { ErrorCode, isCcostError } from '../../core/errors/index.ts';
 import { authenticate, type TokenTable } from './auth.ts';
 import type { ApiDeps, ApiEnv } from './context.ts';
+import { renderDocs } from './docs.ts';
 import { ApiErrorCode, sendError } from './errors.ts';
 import { openApiDocument } from './openapi.ts';
 import { addTriggerRoutes } from './routes/collect.ts';
@@ -29,6 +30,14 @@ export function createApi(options: ApiOptions): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
   const document = openApiDocument(options.version ?? '0.0.0');
   app.get('/openapi.json', (c) => c.json(document));
+  app.get('/docs', (c) => c.html(renderDocs(document)));
+  app.get('/', (c) =>
+    c.json({
+      service: 'ccost',
+      version: options.version ?? '0.0.0',
+      links: { docs: '/docs', openapi: '/openapi.json', health: '/healthz', metrics: '/metrics' },
+    }),
+  );
   app.use('/api/*', async (c, next) => {
     const caller = authenticate(options.tokens, c.req.header('authorization'));
     if (!caller) {
