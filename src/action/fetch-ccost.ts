@@ -90,3 +90,27 @@ async function getJson(api: CcostApi, path: string): Promise<CcostAnswer<unknown
     return { ok: false, status: null, reason: `${endpoint}: ccost is not reachable (${message})` };
   }
 }
+
+/** One row of `GET /api/v1/resources`, as the action reads it (older servers have no `usage`). */
+export interface ApiResource {
+  orgId: string;
+  id: string;
+  kind: string;
+  name: string | null;
+  usage?: { ingress_gb_month: string; egress_gb_month: string; storage_gb: string | null } | null;
+}
+
+/**
+ * `GET {url}/api/v1/resources`: the resources ccost knows, with their observed usage.
+ *
+ * @param api - where the server is
+ * @returns the resources, or the reason there are none
+ */
+export async function fetchResources(api: CcostApi): Promise<CcostAnswer<ApiResource[]>> {
+  const answer = await getJson(api, '/api/v1/resources');
+  if (!answer.ok) return answer;
+  const resources = (answer.value as { resources?: unknown } | null)?.resources;
+  if (!Array.isArray(resources))
+    return { ok: false, status: 200, reason: 'the resources answer has no resources list' };
+  return { ok: true, value: resources as ApiResource[] };
+}

@@ -9,6 +9,7 @@ import { checkThresholds } from './check-thresholds.ts';
 import type { CcostApi } from './fetch-ccost.ts';
 import { getEffectivePrices } from './get-effective-prices.ts';
 import { type ActionInputs, getInputs } from './get-inputs.ts';
+import { getObservedUsage } from './get-observed-usage.ts';
 import { createGitHubClient, GitHubApiError } from './github-api.ts';
 import { postComment } from './post-comment.ts';
 import { readChanges } from './read-changes.ts';
@@ -63,7 +64,9 @@ async function runAction(options: RunOptions): Promise<void> {
     ? { url: inputs.ccostUrl, token: inputs.ccostToken }
     : undefined;
   const prices = await getEffectivePrices(api, config);
-  const estimate = estimateChanges(changes, pricingOptions(config.pricing, prices.prices));
+  const observed = await getObservedUsage(prices.reachable ? api : undefined, config, changes);
+  if (observed.reason) core.info(`No observed usage: ${observed.reason}`);
+  const estimate = estimateChanges(changes, pricingOptions(config.pricing, prices.prices, observed.usage));
   const now = (options.now ?? (() => new Date()))();
   const ownerOf = createOwnerResolver(config, now.toISOString().slice(0, 10));
   const owners = Object.fromEntries(estimate.resources.map((r) => [r.address, ownerOf(r.address)]));

@@ -88,18 +88,48 @@ export interface PricingOptions {
   /** Calibrated prices from the org's billing: win over list prices. */
   effectivePrices?: EffectivePrices;
   usageProfile?: UsageProfile;
+  /**
+   * Where `usageProfile.resources[address]` came from when not from ccost.yaml, by address: e.g.
+   * "observed over the last 30 days (ccost)". Priced usage of these addresses says so.
+   */
+  usageSources?: Record<string, string>;
   /** Share of a Flink pool's max_cfu expected in use, decimal text in (0, 1]; default "1". */
   flinkUtilization?: string;
 }
 
-/** Pricing options from a parsed `pricing:` section (and, later, the org's effective prices). */
-export function pricingOptions(config?: PricingConfig, effectivePrices?: EffectivePrices): PricingOptions {
+/** Usage of a resource known from elsewhere than ccost.yaml, and where it came from. */
+export interface KnownUsage {
+  usage: Usage;
+  /** e.g. "observed over the last 30 days (ccost)". */
+  source: string;
+}
+
+/**
+ * Pricing options from a parsed `pricing:` section, the org's effective prices and usage known
+ * per Terraform address (observed by ccost). A `usage_profile.resources[address]` of ccost.yaml
+ * is an explicit override: it wins over known usage of the same address.
+ */
+export function pricingOptions(
+  config?: PricingConfig,
+  effectivePrices?: EffectivePrices,
+  knownUsage?: Record<string, KnownUsage>,
+): PricingOptions {
   const parsed = pricingConfigSchema.parse(config ?? {});
+  const configured = parsed.usage_profile.resources ?? {};
+  const known = Object.entries(knownUsage ?? {}).filter(([address]) => !configured[address]);
+  const usageProfile =
+    known.length > 0
+      ? {
+          ...parsed.usage_profile,
+          resources: { ...Object.fromEntries(known.map(([a, k]) => [a, k.usage])), ...configured },
+        }
+      : parsed.usage_profile;
   return {
     catalog: DEFAULT_CATALOG,
     overrides: parsed.overrides,
-    usageProfile: parsed.usage_profile,
+    usageProfile,
     flinkUtilization: parsed.flink_utilization,
+    ...(known.length > 0 ? { usageSources: Object.fromEntries(known.map(([a, k]) => [a, k.source])) } : {}),
     ...(effectivePrices ? { effectivePrices } : {}),
   };
 }

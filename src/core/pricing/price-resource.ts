@@ -160,6 +160,19 @@ class PriceBuilder {
     return { ...(profile[kind] ?? {}), ...(profile.resources?.[this.resource.address] ?? {}) };
   }
 
+  /**
+   * Labels a usage-driven item by where its usage came from ("observed usage" or "usage profile")
+   * and, for observed usage, notes it once in the assumptions.
+   */
+  usageLabel(...fields: (keyof Usage)[]): string {
+    const source = this.options.usageSources?.[this.resource.address];
+    const own = this.options.usageProfile?.resources?.[this.resource.address] ?? {};
+    if (!source || !fields.some((f) => own[f] !== undefined)) return 'usage profile';
+    const note = `usage of ${this.resource.address}: ${source}`;
+    if (!this.assumptions.includes(note)) this.assumptions.push(note);
+    return 'observed usage';
+  }
+
   /** Where the resource runs, when known (for regional prices). */
   where(): { cloud?: string; region?: string } {
     const { cloud, region } = this.resource.attributes;
@@ -269,21 +282,31 @@ function priceKafkaCluster(b: PriceBuilder): void {
   const usage = b.usage('kafka_cluster');
   const network = new Decimal(usage.ingress_gb_month ?? 0).plus(usage.egress_gb_month ?? 0);
   if (network.gt(0)) {
-    b.add(`kafka.${type}.network_gb`, `${title(type)} network (usage profile)`, network, {
-      unit: 'GB',
-      hourly: false,
-      estimate: true,
-      required: false,
-    });
+    b.add(
+      `kafka.${type}.network_gb`,
+      `${title(type)} network (${b.usageLabel('ingress_gb_month', 'egress_gb_month')})`,
+      network,
+      {
+        unit: 'GB',
+        hourly: false,
+        estimate: true,
+        required: false,
+      },
+    );
   }
   const storage = new Decimal(usage.storage_gb ?? 0);
   if (storage.gt(0)) {
-    b.add(`kafka.${type}.storage_gb_month`, `${title(type)} storage (usage profile)`, storage, {
-      unit: 'GB-month',
-      hourly: false,
-      estimate: true,
-      required: false,
-    });
+    b.add(
+      `kafka.${type}.storage_gb_month`,
+      `${title(type)} storage (${b.usageLabel('storage_gb')})`,
+      storage,
+      {
+        unit: 'GB-month',
+        hourly: false,
+        estimate: true,
+        required: false,
+      },
+    );
   }
   if (network.isZero() && storage.isZero()) {
     b.assumptions.push(
@@ -305,12 +328,17 @@ function priceConnector(b: PriceBuilder): void {
   });
   const throughput = new Decimal(b.usage('connector').throughput_gb_month ?? 0);
   if (throughput.gt(0)) {
-    b.add('connect.throughput_gb', 'connector throughput (usage profile)', throughput, {
-      unit: 'GB',
-      hourly: false,
-      estimate: true,
-      required: false,
-    });
+    b.add(
+      'connect.throughput_gb',
+      `connector throughput (${b.usageLabel('throughput_gb_month')})`,
+      throughput,
+      {
+        unit: 'GB',
+        hourly: false,
+        estimate: true,
+        required: false,
+      },
+    );
   }
 }
 
@@ -362,7 +390,7 @@ function priceClusterLink(b: PriceBuilder): void {
   });
   const gb = new Decimal(b.usage('cluster_link').gb_month ?? 0);
   if (gb.gt(0))
-    b.add('cluster_link.gb', 'cluster link data (usage profile)', gb, {
+    b.add('cluster_link.gb', `cluster link data (${b.usageLabel('gb_month')})`, gb, {
       unit: 'GB',
       hourly: false,
       estimate: true,
@@ -379,7 +407,7 @@ function priceTableflow(b: PriceBuilder): void {
   });
   const gb = new Decimal(b.usage('tableflow_topic').gb_processed_month ?? 0);
   if (gb.gt(0))
-    b.add('tableflow.gb_processed', 'Tableflow data processed (usage profile)', gb, {
+    b.add('tableflow.gb_processed', `Tableflow data processed (${b.usageLabel('gb_processed_month')})`, gb, {
       unit: 'GB',
       hourly: false,
       estimate: true,

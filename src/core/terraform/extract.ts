@@ -37,6 +37,7 @@ export function extractPriced(address: string, type: string, read: AttributeRead
     }
     out.unknown[name] = `${name} has an unexpected value`;
   };
+  readIdentity(out, read);
   switch (type) {
     case 'confluent_kafka_cluster':
       readClusterType(out, read, take);
@@ -75,6 +76,19 @@ export function extractPriced(address: string, type: string, read: AttributeRead
       break;
   }
   return out;
+}
+
+/** Display names may hold spaces; still no punctuation typical of secrets. */
+const SAFE_NAME = /^[A-Za-z0-9._:/ -]{1,64}$/;
+
+/** The resource's Confluent id and display name when known and identifier-like; else nothing. */
+function readIdentity(out: PricedResource, read: AttributeReader): void {
+  const id = read(['id']);
+  const name = read(['display_name']);
+  const identity: { id?: string; displayName?: string } = {};
+  if (typeof id === 'string' && SAFE_TEXT.test(id)) identity.id = id;
+  if (typeof name === 'string' && SAFE_NAME.test(name)) identity.displayName = name;
+  if (identity.id || identity.displayName) out.identity = identity;
 }
 
 function readClusterType(

@@ -14,6 +14,11 @@ export interface PricedResource {
   unknown: Record<string, string>;
   /** Set when the resource as a whole cannot be read (computed count, remote module). */
   notEstimated?: string;
+  /**
+   * Identifiers that match the resource to one ccost knows (its Confluent `id` in a plan, its
+   * `display_name`): never priced, only known identifier-like values.
+   */
+  identity?: { id?: string; displayName?: string };
 }
 
 /** What a change does to a resource, as Terraform would plan it. */
