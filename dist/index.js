@@ -59853,13 +59853,20 @@ var pricingConfigSchema = external_exports.object({
   flink_utilization: decimalText.refine((v) => Number(v) > 0 && Number(v) <= 1, "between 0 (exclusive) and 1").default("1"),
   usage_profile: usageProfileSchema.default({})
 }).strict();
-function pricingOptions(config4, effectivePrices) {
+function pricingOptions(config4, effectivePrices, knownUsage) {
   const parsed = pricingConfigSchema.parse(config4 ?? {});
+  const configured = parsed.usage_profile.resources ?? {};
+  const known = Object.entries(knownUsage ?? {}).filter(([address]) => !configured[address]);
+  const usageProfile = known.length > 0 ? {
+    ...parsed.usage_profile,
+    resources: { ...Object.fromEntries(known.map(([a, k]) => [a, k.usage])), ...configured }
+  } : parsed.usage_profile;
   return {
     catalog: DEFAULT_CATALOG,
     overrides: parsed.overrides,
-    usageProfile: parsed.usage_profile,
+    usageProfile,
     flinkUtilization: parsed.flink_utilization,
+    ...known.length > 0 ? { usageSources: Object.fromEntries(known.map(([a, k]) => [a, k.source])) } : {},
     ...effectivePrices ? { effectivePrices } : {}
   };
 }
@@ -60278,6 +60285,18 @@ var PriceBuilder = class {
     const profile = this.options.usageProfile ?? {};
     return { ...profile[kind] ?? {}, ...profile.resources?.[this.resource.address] ?? {} };
   }
+  /**
+   * Labels a usage-driven item by where its usage came from ("observed usage" or "usage profile")
+   * and, for observed usage, notes it once in the assumptions.
+   */
+  usageLabel(...fields) {
+    const source = this.options.usageSources?.[this.resource.address];
+    const own2 = this.options.usageProfile?.resources?.[this.resource.address] ?? {};
+    if (!source || !fields.some((f) => own2[f] !== void 0)) return "usage profile";
+    const note = `usage of ${this.resource.address}: ${source}`;
+    if (!this.assumptions.includes(note)) this.assumptions.push(note);
+    return "observed usage";
+  }
   /** Where the resource runs, when known (for regional prices). */
   where() {
     const { cloud, region } = this.resource.attributes;
@@ -60374,21 +60393,31 @@ function priceKafkaCluster(b) {
   const usage = b.usage("kafka_cluster");
   const network = new Decimal(usage.ingress_gb_month ?? 0).plus(usage.egress_gb_month ?? 0);
   if (network.gt(0)) {
-    b.add(`kafka.${type}.network_gb`, `${title2(type)} network (usage profile)`, network, {
-      unit: "GB",
-      hourly: false,
-      estimate: true,
-      required: false
-    });
+    b.add(
+      `kafka.${type}.network_gb`,
+      `${title2(type)} network (${b.usageLabel("ingress_gb_month", "egress_gb_month")})`,
+      network,
+      {
+        unit: "GB",
+        hourly: false,
+        estimate: true,
+        required: false
+      }
+    );
   }
   const storage = new Decimal(usage.storage_gb ?? 0);
   if (storage.gt(0)) {
-    b.add(`kafka.${type}.storage_gb_month`, `${title2(type)} storage (usage profile)`, storage, {
-      unit: "GB-month",
-      hourly: false,
-      estimate: true,
-      required: false
-    });
+    b.add(
+      `kafka.${type}.storage_gb_month`,
+      `${title2(type)} storage (${b.usageLabel("storage_gb")})`,
+      storage,
+      {
+        unit: "GB-month",
+        hourly: false,
+        estimate: true,
+        required: false
+      }
+    );
   }
   if (network.isZero() && storage.isZero()) {
     b.assumptions.push(
@@ -60408,12 +60437,17 @@ function priceConnector(b) {
   });
   const throughput = new Decimal(b.usage("connector").throughput_gb_month ?? 0);
   if (throughput.gt(0)) {
-    b.add("connect.throughput_gb", "connector throughput (usage profile)", throughput, {
-      unit: "GB",
-      hourly: false,
-      estimate: true,
-      required: false
-    });
+    b.add(
+      "connect.throughput_gb",
+      `connector throughput (${b.usageLabel("throughput_gb_month")})`,
+      throughput,
+      {
+        unit: "GB",
+        hourly: false,
+        estimate: true,
+        required: false
+      }
+    );
   }
 }
 function priceFlinkPool(b) {
@@ -60461,7 +60495,7 @@ function priceClusterLink(b) {
   });
   const gb = new Decimal(b.usage("cluster_link").gb_month ?? 0);
   if (gb.gt(0))
-    b.add("cluster_link.gb", "cluster link data (usage profile)", gb, {
+    b.add("cluster_link.gb", `cluster link data (${b.usageLabel("gb_month")})`, gb, {
       unit: "GB",
       hourly: false,
       estimate: true,
@@ -60477,7 +60511,7 @@ function priceTableflow(b) {
   });
   const gb = new Decimal(b.usage("tableflow_topic").gb_processed_month ?? 0);
   if (gb.gt(0))
-    b.add("tableflow.gb_processed", "Tableflow data processed (usage profile)", gb, {
+    b.add("tableflow.gb_processed", `Tableflow data processed (${b.usageLabel("gb_processed_month")})`, gb, {
       unit: "GB",
       hourly: false,
       estimate: true,
@@ -60709,6 +60743,14 @@ async function getJson(api, path2) {
     const message = typeof cause === "string" ? cause : err instanceof Error ? err.message : String(err);
     return { ok: false, status: null, reason: `${endpoint}: ccost is not reachable (${message})` };
   }
+}
+async function fetchResources(api) {
+  const answer = await getJson(api, "/api/v1/resources");
+  if (!answer.ok) return answer;
+  const resources = answer.value?.resources;
+  if (!Array.isArray(resources))
+    return { ok: false, status: 200, reason: "the resources answer has no resources list" };
+  return { ok: true, value: resources };
 }
 
 // src/action/check-budgets.ts
@@ -61015,6 +61057,47 @@ function parseVars(lines) {
     vars[line.slice(0, eq).trim()] = line.slice(eq + 1).trim();
   }
   return vars;
+}
+
+// src/action/get-observed-usage.ts
+var KINDS = {
+  confluent_kafka_cluster: "kafka_cluster"
+};
+var OBSERVED_SOURCE = "observed over the last 30 days (ccost)";
+async function getObservedUsage(api, config4, changes) {
+  if (!api) return { usage: {} };
+  const answer = await fetchResources(api);
+  if (!answer.ok) return { usage: {}, reason: answer.reason };
+  const org = config4.organizations.length === 1 ? config4.organizations[0].id : void 0;
+  const known = answer.value.filter((r) => r.usage && (!org || r.orgId === org));
+  const usage = {};
+  for (const change of changes) {
+    const resource = change.after ?? change.before;
+    if (!resource) continue;
+    const match = matchResource(resource, known);
+    if (match?.usage) usage[change.address] = { usage: toUsage(match.usage), source: OBSERVED_SOURCE };
+  }
+  return { usage };
+}
+function matchResource(resource, known) {
+  const kind = KINDS[resource.type];
+  if (!kind || !resource.identity) return void 0;
+  const { id, displayName } = resource.identity;
+  const ofKind = known.filter((r) => r.kind === kind);
+  if (id) {
+    const byId = ofKind.find((r) => r.id === id);
+    if (byId) return byId;
+  }
+  if (!displayName) return void 0;
+  const byName = ofKind.filter((r) => r.name === displayName);
+  return byName.length === 1 ? byName[0] : void 0;
+}
+function toUsage(u) {
+  return {
+    ingress_gb_month: u.ingress_gb_month,
+    egress_gb_month: u.egress_gb_month,
+    ...u.storage_gb !== null ? { storage_gb: u.storage_gb } : {}
+  };
 }
 
 // src/action/github-api.ts
@@ -62156,6 +62239,7 @@ function extractPriced(address, type, read) {
     }
     out.unknown[name] = `${name} has an unexpected value`;
   };
+  readIdentity(out, read);
   switch (type) {
     case "confluent_kafka_cluster":
       readClusterType(out, read, take);
@@ -62194,6 +62278,15 @@ function extractPriced(address, type, read) {
       break;
   }
   return out;
+}
+var SAFE_NAME = /^[A-Za-z0-9._:/ -]{1,64}$/;
+function readIdentity(out, read) {
+  const id = read(["id"]);
+  const name = read(["display_name"]);
+  const identity = {};
+  if (typeof id === "string" && SAFE_TEXT.test(id)) identity.id = id;
+  if (typeof name === "string" && SAFE_NAME.test(name)) identity.displayName = name;
+  if (identity.id || identity.displayName) out.identity = identity;
 }
 function readClusterType(out, read, take) {
   for (const kind of CLUSTER_TYPES) {
@@ -63180,7 +63273,9 @@ async function runAction(options) {
   const changes = await readChanges(inputs);
   const api = inputs.ccostUrl ? { url: inputs.ccostUrl, token: inputs.ccostToken } : void 0;
   const prices = await getEffectivePrices(api, config4);
-  const estimate = estimateChanges(changes, pricingOptions(config4.pricing, prices.prices));
+  const observed = await getObservedUsage(prices.reachable ? api : void 0, config4, changes);
+  if (observed.reason) info(`No observed usage: ${observed.reason}`);
+  const estimate = estimateChanges(changes, pricingOptions(config4.pricing, prices.prices, observed.usage));
   const now = (options.now ?? (() => /* @__PURE__ */ new Date()))();
   const ownerOf = createOwnerResolver(config4, now.toISOString().slice(0, 10));
   const owners = Object.fromEntries(estimate.resources.map((r) => [r.address, ownerOf(r.address)]));
