@@ -186,3 +186,33 @@ describe('catalog and pricing config', () => {
     expect(() => pricingConfigSchema.parse({ usage_profile: { kafka_cluster: { bogus: 1 } } })).toThrow();
   });
 });
+
+describe('usage known per address', () => {
+  const cluster = resource('confluent_kafka_cluster', { ...where, cluster_type: 'standard', max_ecku: '2' });
+  const observed = {
+    'confluent_kafka_cluster.x': {
+      usage: { ingress_gb_month: '10', egress_gb_month: '5' },
+      source: 'observed over the last 30 days (ccost)',
+    },
+  };
+
+  it('prices observed usage and says where it came from', () => {
+    const price = priceResource(cluster, pricingOptions(undefined, undefined, observed));
+    const network = price.items.find((i) => i.what === 'Standard network (observed usage)')!;
+    expect(network.quantity).toBe('15');
+    expect(network.estimate).toBe(true);
+    expect(price.assumptions).toContain(
+      'usage of confluent_kafka_cluster.x: observed over the last 30 days (ccost)',
+    );
+  });
+
+  it('lets ccost.yaml usage_profile.resources win over observed usage', () => {
+    const config = pricingConfigSchema.parse({
+      usage_profile: { resources: { 'confluent_kafka_cluster.x': { ingress_gb_month: 100 } } },
+    });
+    const price = priceResource(cluster, pricingOptions(config, undefined, observed));
+    const network = price.items.find((i) => i.what === 'Standard network (usage profile)')!;
+    expect(network.quantity).toBe('100');
+    expect(price.assumptions.join('\n')).not.toContain('observed');
+  });
+});
