@@ -1,34 +1,15 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStoreFromEnv } from '../../src/core/storage/database.ts';
-import { type CliHarness, createCliHarness } from '../helpers/cli.ts';
-import { loadQuestionsOrg } from '../helpers/questions-seed.ts';
+import type { CliHarness } from '../helpers/cli.ts';
+import { startQuestionsCli } from '../helpers/questions-cli.ts';
 
 describe('ccost ask', () => {
   let cli: CliHarness;
   let config: string;
 
   beforeAll(async () => {
-    cli = createCliHarness();
-    config = path.join(cli.env.CCOST_HOME!, 'ccost.yaml');
-    writeFileSync(
-      config,
-      [
-        'organizations: [{ id: org-questions }]',
-        'teams:',
-        '  payments: { owners: [sa-123, sa-456], budget: { monthly: 700 } }',
-        '  search: { owners: [sa-789] }',
-        '  data: { owners: [{ environment: env-prod }] }',
-        '',
-      ].join('\n'),
-    );
-    const store = await openStoreFromEnv(cli.env);
-    try {
-      await loadQuestionsOrg(store);
-    } finally {
-      await store.close();
-    }
+    ({ cli, config } = await startQuestionsCli());
   }, 120_000);
   afterAll(async () => {
     await cli.cleanup();

@@ -1,10 +1,7 @@
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Explanation } from '../../src/core/explain/types.ts';
-import { openStoreFromEnv } from '../../src/core/storage/database.ts';
-import { type CliHarness, createCliHarness } from '../helpers/cli.ts';
-import { loadQuestionsOrg } from '../helpers/questions-seed.ts';
+import type { CliHarness } from '../helpers/cli.ts';
+import { startQuestionsCli } from '../helpers/questions-cli.ts';
 
 describe('ccost explain', () => {
   let cli: CliHarness;
@@ -17,25 +14,7 @@ describe('ccost explain', () => {
   };
 
   beforeAll(async () => {
-    cli = createCliHarness();
-    config = path.join(cli.env.CCOST_HOME!, 'ccost.yaml');
-    writeFileSync(
-      config,
-      [
-        'organizations: [{ id: org-questions }]',
-        'teams:',
-        '  payments: { owners: [sa-123, sa-456], budget: { monthly: 700 } }',
-        '  search: { owners: [sa-789] }',
-        '  data: { owners: [{ environment: env-prod }] }',
-        '',
-      ].join('\n'),
-    );
-    const store = await openStoreFromEnv(cli.env);
-    try {
-      await loadQuestionsOrg(store);
-    } finally {
-      await store.close();
-    }
+    ({ cli, config } = await startQuestionsCli());
   }, 120_000);
   afterAll(async () => {
     await cli.cleanup();

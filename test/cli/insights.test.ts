@@ -1,12 +1,9 @@
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { Decimal } from 'decimal.js';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStoreFromEnv } from '../../src/core/storage/database.ts';
 import { allocatedSum } from '../helpers/allocated.ts';
-import { type CliHarness, createCliHarness } from '../helpers/cli.ts';
-import { loadQuestionsOrg } from '../helpers/questions-seed.ts';
+import type { CliHarness } from '../helpers/cli.ts';
+import { QUESTIONS_YAML, startQuestionsCli } from '../helpers/questions-cli.ts';
 
 const NOW = '2026-11-23T15:00:00Z';
 
@@ -16,30 +13,15 @@ describe('ccost insights', () => {
   let devSpend: string;
 
   beforeAll(async () => {
-    cli = createCliHarness();
-    config = path.join(cli.env.CCOST_HOME!, 'ccost.yaml');
-    writeFileSync(
-      config,
-      [
-        'organizations: [{ id: org-questions }]',
-        'teams:',
-        '  payments: { owners: [sa-123, sa-456] }',
-        '  search: { owners: [sa-789] }',
-        '  data: { owners: [{ environment: env-prod }] }',
-        'insights: { min_monthly: 5 }',
-        '',
-      ].join('\n'),
+    const yaml = QUESTIONS_YAML.replace(', budget: { monthly: 700 }', '').concat(
+      'insights: { min_monthly: 5 }\n',
     );
-    const store = await openStoreFromEnv(cli.env);
-    try {
-      await loadQuestionsOrg(store);
+    ({ cli, config } = await startQuestionsCli(yaml, async (store) => {
       devSpend = await allocatedSum(
         store,
         sql`a.team = 'unowned' and a.owner_id = 'lkc-dev01' and a.bucket >= '2026-10-01' and a.bucket < '2026-11-01'`,
       );
-    } finally {
-      await store.close();
-    }
+    }));
   }, 120_000);
   afterAll(async () => {
     await cli.cleanup();

@@ -8,7 +8,7 @@ import { READ_METRIC, WRITE_METRIC } from '../allocation/usage-index.ts';
 import type { Store } from '../storage/database.ts';
 import { UNOWNED_TEAM } from '../teams/resolver.ts';
 import { NO_RESOURCE } from './state.ts';
-import type { DrillState } from './types.ts';
+import type { DrillState, LineDetail } from './types.ts';
 
 /** The team's part of one billing line allocated one way (usually one per line). */
 export interface LineRow {
@@ -132,20 +132,9 @@ export async function ownerRows(store: Store, runIds: string[], lineId: number):
 
 /** The stored billing line. */
 export async function billingLine(store: Store, lineId: number) {
-  const [row] = await store.query<{
-    id: number;
-    orgId: string;
-    day: string;
-    product: string;
-    lineType: string;
-    resourceId: string | null;
-    resourceName: string | null;
-    environmentId: string | null;
-    quantity: string | null;
-    unit: string | null;
-    price: string | null;
-    amount: string;
-  }>(sql`
+  type Fields = 'id' | 'orgId' | 'day' | 'product' | 'lineType' | 'resourceId' | 'resourceName';
+  type More = 'environmentId' | 'quantity' | 'unit' | 'price';
+  const [row] = await store.query<Pick<LineDetail, Fields | More> & { amount: string }>(sql`
     select id::int as id, org_id as "orgId", start_date::text as day, product, line_type as "lineType",
            resource_id as "resourceId", resource_name as "resourceName", environment_id as "environmentId",
            quantity::text as quantity, unit, price::text as price, amount::text as amount
